@@ -9,14 +9,14 @@ import (
 
 // Error codes. Each maps to exactly one HTTP status in the delivery packages.
 const (
-	EInvalid      = "invalid"       // bad input: 400/422
-	ENotFound     = "not_found"     // missing, or belongs to another organisation: 404
-	EConflict     = "conflict"      // duplicate or stale: 409
-	EForbidden    = "forbidden"     // signed in, but not allowed: 403
-	EUnauthorized = "unauthorized"  // not signed in: 401
-	ETooMany      = "too_many"      // throttled: 429
-	ETooLarge     = "too_large"     // request or upload over its limit: 413
-	EInternal     = "internal"      // a bug or an outage: 500, details only in logs
+	EInvalid      = "invalid"      // bad input: 400/422
+	ENotFound     = "not_found"    // missing, or belongs to another organisation: 404
+	EConflict     = "conflict"     // duplicate or stale: 409
+	EForbidden    = "forbidden"    // signed in, but not allowed: 403
+	EUnauthorized = "unauthorized" // not signed in: 401
+	ETooMany      = "too_many"     // throttled: 429
+	ETooLarge     = "too_large"    // request or upload over its limit: 413
+	EInternal     = "internal"     // a bug or an outage: 500, details only in logs
 )
 
 // Error is an error a user may see. Message is plain English for logs and
