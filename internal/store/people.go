@@ -318,3 +318,38 @@ func (db *DB) CountPeople(ctx context.Context, orgID string, activeOnly bool) (i
 	err := db.read.QueryRowContext(ctx, `SELECT COUNT(*) FROM people WHERE org_id = $1 AND ($2 = FALSE OR active = TRUE)`, orgID, activeOnly).Scan(&n)
 	return n, db.Err(err)
 }
+
+// ImportLookup gathers what a people import checks names and duplicates
+// against: the organisation's teams and sites, its employee numbers, and
+// the emails in use on the platform.
+func (db *DB) ImportLookup(ctx context.Context, orgID string) (tenancy.ImportLookup, error) {
+	lk := tenancy.ImportLookup{TeamIDs: map[string]string{}, SiteIDs: map[string]string{}, EmployeeNumbers: map[string]bool{}, Emails: map[string]bool{}}
+	fill := func(q string, arg []any, fn func(a, b string)) error {
+		rows, err := db.read.QueryContext(ctx, q, arg...)
+		if err != nil {
+			return db.Err(err)
+		}
+		defer rows.Close()
+		for rows.Next() {
+			var a, b string
+			if err := rows.Scan(&a, &b); err != nil {
+				return err
+			}
+			fn(a, b)
+		}
+		return rows.Err()
+	}
+	if err := fill(`SELECT LOWER(name), id FROM teams WHERE org_id = $1`, []any{orgID}, func(a, b string) { lk.TeamIDs[a] = b }); err != nil {
+		return lk, err
+	}
+	if err := fill(`SELECT LOWER(name), id FROM sites WHERE org_id = $1`, []any{orgID}, func(a, b string) { lk.SiteIDs[a] = b }); err != nil {
+		return lk, err
+	}
+	if err := fill(`SELECT employee_number, id FROM people WHERE org_id = $1 AND employee_number IS NOT NULL`, []any{orgID}, func(a, b string) { lk.EmployeeNumbers[a] = true }); err != nil {
+		return lk, err
+	}
+	// Emails are unique across the platform, so the check cannot be scoped
+	// to the organisation; only membership is learned, never whose it is.
+	err := fill(`SELECT email, id FROM people WHERE email IS NOT NULL`, nil, func(a, b string) { lk.Emails[a] = true })
+	return lk, err
+}
