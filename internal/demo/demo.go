@@ -132,19 +132,19 @@ var named = map[string]struct {
 	roles       []core.Role
 	email       string
 }{
-	"Anna Visser":    {"office", "ICT-beheerder", []core.Role{core.RoleOrgAdmin}, "anna.visser@hofman.example"},
-	"Gerrit Hofman":  {"office", "Algemeen directeur", []core.Role{core.RoleManagement}, "gerrit.hofman@hofman.example"},
-	"Marloes Bakker": {"office", "HR- en opleidingsadviseur", []core.Role{core.RoleLearning, core.RoleTeamLead}, "marloes.bakker@hofman.example"},
-	"Henk Smit":      {"cnc", "Teamleider CNC-verspanen", []core.Role{core.RoleTeamLead, core.RoleAssessor}, "henk.smit@hofman.example"},
-	"Ruud Mulder":    {"engineering", "Procesengineer", []core.Role{core.RoleExpert}, "ruud.mulder@hofman.example"},
-	"Ingrid de Boer": {"quality", "Teamleider kwaliteit", []core.Role{core.RoleAssessor, core.RoleTeamLead}, "ingrid.de.boer@hofman.example"},
-	"Fleur Kok":      {"office", "Planner", nil, "fleur.kok@hofman.example"},
-	"Jan de Vries":   {"cnc", "CNC-operator", nil, ""},
-	"Bart Meijer":    {"welding", "Teamleider lassen", []core.Role{core.RoleTeamLead, core.RoleExpert}, "bart.meijer@hofman.example"},
-	"Wendy Dijkstra": {"assembly", "Teamleider assemblage", []core.Role{core.RoleTeamLead}, "wendy.dijkstra@hofman.example"},
-	"Erik Bos":       {"maintenance", "Teamleider technische dienst", []core.Role{core.RoleTeamLead, core.RoleExpert}, "erik.bos@hofman.example"},
+	"Anna Visser":     {"office", "ICT-beheerder", []core.Role{core.RoleOrgAdmin}, "anna.visser@hofman.example"},
+	"Gerrit Hofman":   {"office", "Algemeen directeur", []core.Role{core.RoleManagement}, "gerrit.hofman@hofman.example"},
+	"Marloes Bakker":  {"office", "HR- en opleidingsadviseur", []core.Role{core.RoleLearning, core.RoleTeamLead}, "marloes.bakker@hofman.example"},
+	"Henk Smit":       {"cnc", "Teamleider CNC-verspanen", []core.Role{core.RoleTeamLead, core.RoleAssessor}, "henk.smit@hofman.example"},
+	"Ruud Mulder":     {"engineering", "Procesengineer", []core.Role{core.RoleExpert}, "ruud.mulder@hofman.example"},
+	"Ingrid de Boer":  {"quality", "Teamleider kwaliteit", []core.Role{core.RoleAssessor, core.RoleTeamLead}, "ingrid.de.boer@hofman.example"},
+	"Fleur Kok":       {"office", "Planner", nil, "fleur.kok@hofman.example"},
+	"Jan de Vries":    {"cnc", "CNC-operator", nil, ""},
+	"Bart Meijer":     {"welding", "Teamleider lassen", []core.Role{core.RoleTeamLead, core.RoleExpert}, "bart.meijer@hofman.example"},
+	"Wendy Dijkstra":  {"assembly", "Teamleider assemblage", []core.Role{core.RoleTeamLead}, "wendy.dijkstra@hofman.example"},
+	"Erik Bos":        {"maintenance", "Teamleider technische dienst", []core.Role{core.RoleTeamLead, core.RoleExpert}, "erik.bos@hofman.example"},
 	"Patrick van Dam": {"logistics", "Teamleider logistiek", []core.Role{core.RoleTeamLead}, "patrick.van.dam@hofman.example"},
-	"Lotte Willems":  {"engineering", "Manager engineering", []core.Role{core.RoleTeamLead, core.RoleManagement}, "lotte.willems@hofman.example"},
+	"Lotte Willems":   {"engineering", "Manager engineering", []core.Role{core.RoleTeamLead, core.RoleManagement}, "lotte.willems@hofman.example"},
 }
 
 var firstNames = []string{"Daan", "Sem", "Lucas", "Milan", "Levi", "Luuk", "Thijs", "Jesse", "Stijn", "Ruben", "Tim", "Bram", "Niels", "Koen", "Wouter", "Jeroen", "Mark", "Dennis", "Rick", "Sander", "Marco", "Peter", "Johan", "Hans", "Arjan", "Gert-Jan", "Bas", "Joost", "Martijn", "Roy",

@@ -76,10 +76,10 @@ func (s *Server) saveSite(w http.ResponseWriter, r *http.Request) {
 
 type teamFormView struct {
 	Page
-	Teams  []*tenancy.Team
-	Team   *tenancy.Team
-	Sites  []*tenancy.Site
-	Leads  []*tenancy.Person
+	Teams []*tenancy.Team
+	Team  *tenancy.Team
+	Sites []*tenancy.Site
+	Leads []*tenancy.Person
 }
 
 func (s *Server) adminTeams(w http.ResponseWriter, r *http.Request) {

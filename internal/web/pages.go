@@ -2,9 +2,9 @@ package web
 
 import (
 	"html/template"
-	"sort"
 	"net/http"
 	"net/url"
+	"sort"
 	"strconv"
 
 	"github.com/bakenhq/baken/internal/core"
@@ -27,7 +27,6 @@ type homeView struct {
 	Counts     struct{ People, Sites, Teams int }
 	Sections   []template.HTML
 }
-
 
 var homeSections []HomeSection
 
@@ -62,14 +61,14 @@ func (s *Server) home(w http.ResponseWriter, r *http.Request) {
 
 type directoryView struct {
 	Page
-	People             []*tenancy.Person
-	Total              int
-	Teams              []*tenancy.Team
-	Sites              []*tenancy.Site
-	Q, Team, Site      string
-	Role, Active       string
-	Offset, Limit      int
-	PrevURL, NextURL   string
+	People           []*tenancy.Person
+	Total            int
+	Teams            []*tenancy.Team
+	Sites            []*tenancy.Site
+	Q, Team, Site    string
+	Role, Active     string
+	Offset, Limit    int
+	PrevURL, NextURL string
 }
 
 func (s *Server) directory(w http.ResponseWriter, r *http.Request) {

@@ -1,9 +1,9 @@
 package web
 
 import (
-	"html/template"
 	"bytes"
 	"errors"
+	"html/template"
 	"net/http"
 
 	"github.com/bakenhq/baken/internal/core"

@@ -134,8 +134,8 @@ func (s *Server) funcs() template.FuncMap {
 			}
 			return t.Local().Format("2006-01-02 15:04")
 		},
-		"add": func(a, b int) int { return a + b },
-		"sub": func(a, b int) int { return a - b },
+		"add":      func(a, b int) int { return a + b },
+		"sub":      func(a, b int) int { return a - b },
 		"safeHTML": func(s string) template.HTML { return template.HTML(s) }, // only for server-built SVG
 		"hasRole": func(roles []core.Role, r string) bool {
 			for _, x := range roles {
