@@ -2,11 +2,11 @@ package main
 
 import (
 	"bufio"
-	"crypto/rand"
-	"math/big"
 	"context"
+	"crypto/rand"
 	"errors"
 	"fmt"
+	"math/big"
 	"os"
 	"strings"
 
@@ -299,7 +299,6 @@ func importPeople(ctx context.Context, e *env, args []string) error {
 	fmt.Fprintf(e.stdout, "imported %d people into %s\n", len(res.Rows), org.Name)
 	return nil
 }
-
 
 func backupCmd(ctx context.Context, e *env, args []string) error {
 	fs := newFlags(e, "backup", "FILE [--data DIR]")
