@@ -1,0 +1,397 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/bakenhq/baken/internal/competence"
+	"github.com/bakenhq/baken/internal/core"
+)
+
+// Evidence is append-only: a correction is new evidence, so the table is
+// the full history of who said what, when. Every insert re-derives the
+// person's current level in that competence (competence.Acc, the one place
+// the rules live) and stores it in current_levels in the same transaction.
+
+// AddEvidence records evidence for a person of orgID and updates their
+// current level. RecordedAt defaults to now. Errors: EInvalid (person or
+// competence not orgID's, level off the scale), ETooLarge (attachment).
+func (db *DB) AddEvidence(ctx context.Context, orgID string, e *competence.Evidence) error {
+	return db.AddEvidenceBatch(ctx, orgID, []*competence.Evidence{e})
+}
+
+// AddEvidenceBatch records many pieces of evidence in one transaction (all
+// or nothing) and re-derives each affected current level once.
+func (db *DB) AddEvidenceBatch(ctx context.Context, orgID string, evs []*competence.Evidence) error {
+	if len(evs) == 0 {
+		return nil
+	}
+	return db.Tx(ctx, func(tx *sql.Tx) error {
+		scale, err := db.scale(ctx, tx, orgID)
+		if err != nil {
+			return err
+		}
+		now := time.Now().UTC()
+		people, comps := map[string]bool{}, map[string]bool{}
+		type pair struct{ p, c string }
+		pairs := map[pair]bool{}
+		rows := make([][]any, 0, len(evs))
+		for _, e := range evs {
+			if e.RecordedAt.IsZero() {
+				e.RecordedAt = now
+			}
+			if err := e.Validate(scale); err != nil {
+				return err
+			}
+			if e.ID == "" {
+				e.ID = core.NewID()
+			}
+			e.OrgID = orgID
+			people[e.PersonID], comps[e.CompetenceID] = true, true
+			pairs[pair{e.PersonID, e.CompetenceID}] = true
+			rows = append(rows, []any{e.ID, orgID, e.PersonID, e.CompetenceID, e.Level, string(e.Kind), nullable(e.RecordedBy),
+				T(e.RecordedAt), NT(e.ValidUntil), e.Note, nullable(e.CampaignID), e.Attachment != nil})
+		}
+		if err := db.checkIDs(ctx, tx, orgID, "people", "person_id", people); err != nil {
+			return err
+		}
+		if err := db.checkIDs(ctx, tx, orgID, "competences", "competence_id", comps); err != nil {
+			return err
+		}
+		if err := batchInsert(ctx, tx, `INSERT INTO evidence (id, org_id, person_id, competence_id, level, kind, recorded_by, recorded_at, valid_until, note, campaign_id, has_attachment)`,
+			12, rows, ``, nil); err != nil {
+			return fmt.Errorf("add evidence: %w", db.Err(err))
+		}
+		for _, e := range evs {
+			if a := e.Attachment; a != nil {
+				if _, err := tx.ExecContext(ctx, `INSERT INTO evidence_attachments (evidence_id, org_id, name, content_type, size, data) VALUES ($1, $2, $3, $4, $5, $6)`,
+					e.ID, orgID, a.Name, a.ContentType, len(a.Data), a.Data); err != nil {
+					return db.Err(err)
+				}
+			}
+		}
+		for p := range pairs {
+			if err := db.rederive(ctx, tx, orgID, p.p, p.c, now); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+}
+
+// checkIDs verifies in chunks that every id is a row of table in orgID.
+func (db *DB) checkIDs(ctx context.Context, q Querier, orgID, table, field string, ids map[string]bool) error {
+	list := make([]string, 0, len(ids))
+	for id := range ids {
+		list = append(list, id)
+	}
+	for start := 0; start < len(list); start += 500 {
+		chunk := list[start:min(start+500, len(list))]
+		args := []any{orgID}
+		for _, id := range chunk {
+			args = append(args, id)
+		}
+		var n int
+		if err := q.QueryRowContext(ctx, `SELECT COUNT(*) FROM `+table+` WHERE org_id = $1 AND id IN (`+In(2, len(chunk))+`)`, args...).Scan(&n); err != nil {
+			return db.Err(err)
+		}
+		if n != len(chunk) {
+			return core.Invalid(field, "does not exist in this organisation")
+		}
+	}
+	return nil
+}
+
+// rederive derives one person's current level in one competence from all
+// its evidence and stores it.
+func (db *DB) rederive(ctx context.Context, q Querier, orgID, personID, competenceID string, now time.Time) error {
+	rows, err := q.QueryContext(ctx, `SELECT id, level, kind, recorded_at, valid_until FROM evidence
+		WHERE org_id = $1 AND person_id = $2 AND competence_id = $3 ORDER BY recorded_at, id`, orgID, personID, competenceID)
+	if err != nil {
+		return db.Err(err)
+	}
+	acc := competence.NewAcc(now)
+	acc.Reset(personID, competenceID)
+	var e competence.Evidence
+	for rows.Next() {
+		if err := rows.Scan(&e.ID, &e.Level, &e.Kind, Time{&e.RecordedAt}, Time{&e.ValidUntil}); err != nil {
+			rows.Close()
+			return err
+		}
+		acc.Add(&e)
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return err
+	}
+	return db.putCurrent(ctx, q, orgID, acc.Result())
+}
+
+func (db *DB) putCurrent(ctx context.Context, q Querier, orgID string, c competence.Current) error {
+	_, err := q.ExecContext(ctx, `INSERT INTO current_levels (org_id, person_id, competence_id, level, validated, self_level, evidence_id, kind, evidence_at, valid_until, next_change)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)
+		ON CONFLICT (org_id, person_id, competence_id) DO UPDATE SET level = excluded.level, validated = excluded.validated,
+		self_level = excluded.self_level, evidence_id = excluded.evidence_id, kind = excluded.kind, evidence_at = excluded.evidence_at,
+		valid_until = excluded.valid_until, next_change = excluded.next_change`,
+		orgID, c.PersonID, c.CompetenceID, c.Level, c.Validated, c.SelfLevel, c.EvidenceID, string(c.Kind), NT(c.At), NT(c.ValidUntil), NT(c.NextChange))
+	return db.Err(err)
+}
+
+// RefreshExpired re-derives the current levels of orgID whose evidence has
+// expired since they were stored (next_change has passed). It is cheap
+// when nothing expired (one indexed lookup) and readers call it first.
+func (db *DB) RefreshExpired(ctx context.Context, orgID string, now time.Time) (int, error) {
+	var n int
+	if err := db.read.QueryRowContext(ctx, `SELECT COUNT(*) FROM current_levels WHERE org_id = $1 AND next_change IS NOT NULL AND next_change <= $2`, orgID, T(now)).Scan(&n); err != nil {
+		return 0, db.Err(err)
+	}
+	if n == 0 {
+		return 0, nil
+	}
+	err := db.Tx(ctx, func(tx *sql.Tx) error {
+		rows, err := tx.QueryContext(ctx, `SELECT person_id, competence_id FROM current_levels WHERE org_id = $1 AND next_change IS NOT NULL AND next_change <= $2`, orgID, T(now))
+		if err != nil {
+			return db.Err(err)
+		}
+		var pairs [][2]string
+		for rows.Next() {
+			var p [2]string
+			if err := rows.Scan(&p[0], &p[1]); err != nil {
+				rows.Close()
+				return err
+			}
+			pairs = append(pairs, p)
+		}
+		rows.Close()
+		for _, p := range pairs {
+			if err := db.rederive(ctx, tx, orgID, p[0], p[1], now); err != nil {
+				return err
+			}
+		}
+		n = len(pairs)
+		return rows.Err()
+	})
+	return n, err
+}
+
+// DeriveCurrentLevels derives every current level of orgID from all its
+// evidence in one ordered pass (split over two read connections by
+// person), without using the maintained table. It is how the maintained
+// table is rebuilt and how tests prove the two agree.
+func (db *DB) DeriveCurrentLevels(ctx context.Context, orgID string, now time.Time) ([]competence.Current, error) {
+	var ids []string
+	rows, err := db.read.QueryContext(ctx, `SELECT id FROM people WHERE org_id = $1 ORDER BY id`, orgID)
+	if err != nil {
+		return nil, db.Err(err)
+	}
+	for rows.Next() {
+		var id string
+		if err := rows.Scan(&id); err != nil {
+			rows.Close()
+			return nil, err
+		}
+		ids = append(ids, id)
+	}
+	rows.Close()
+	if len(ids) == 0 {
+		return nil, rows.Err()
+	}
+	// Two ranges of people, one per core.
+	bounds := [][2]string{{"", ids[len(ids)/2]}, {ids[len(ids)/2], ""}}
+	parts := make([][]competence.Current, len(bounds))
+	errs := make([]error, len(bounds))
+	var wg sync.WaitGroup
+	for i, b := range bounds {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			parts[i], errs[i] = db.deriveRange(ctx, orgID, b[0], b[1], now)
+		}()
+	}
+	wg.Wait()
+	for _, err := range errs {
+		if err != nil {
+			return nil, err
+		}
+	}
+	return append(parts[0], parts[1]...), nil
+}
+
+func (db *DB) deriveRange(ctx context.Context, orgID, from, to string, now time.Time) ([]competence.Current, error) {
+	q := `SELECT person_id, competence_id, id, level, kind, recorded_at, valid_until FROM evidence WHERE org_id = $1`
+	args := []any{orgID}
+	if from != "" {
+		args = append(args, from)
+		q += fmt.Sprintf(` AND person_id >= $%d`, len(args))
+	}
+	if to != "" {
+		args = append(args, to)
+		q += fmt.Sprintf(` AND person_id < $%d`, len(args))
+	}
+	rows, err := db.read.QueryContext(ctx, q+` ORDER BY person_id, competence_id, recorded_at, id`, args...)
+	if err != nil {
+		return nil, db.Err(err)
+	}
+	defer rows.Close()
+	var out []competence.Current
+	acc := competence.NewAcc(now)
+	var cur [2]string
+	started := false
+	var e competence.Evidence
+	var person, comp string
+	for rows.Next() {
+		if err := rows.Scan(&person, &comp, &e.ID, &e.Level, &e.Kind, Time{&e.RecordedAt}, Time{&e.ValidUntil}); err != nil {
+			return nil, err
+		}
+		if !started || person != cur[0] || comp != cur[1] {
+			if started {
+				out = append(out, acc.Result())
+			}
+			started, cur = true, [2]string{person, comp}
+			acc.Reset(person, comp)
+		}
+		acc.Add(&e)
+	}
+	if started {
+		out = append(out, acc.Result())
+	}
+	return out, rows.Err()
+}
+
+// RebuildCurrentLevels replaces orgID's maintained current levels with a
+// fresh derivation from all evidence (after a change of rules, or to
+// repair). Returns the number of levels stored.
+func (db *DB) RebuildCurrentLevels(ctx context.Context, orgID string, now time.Time) (int, error) {
+	all, err := db.DeriveCurrentLevels(ctx, orgID, now)
+	if err != nil {
+		return 0, err
+	}
+	err = db.Tx(ctx, func(tx *sql.Tx) error {
+		if _, err := tx.ExecContext(ctx, `DELETE FROM current_levels WHERE org_id = $1`, orgID); err != nil {
+			return db.Err(err)
+		}
+		rows := make([][]any, len(all))
+		for i, c := range all {
+			rows[i] = []any{orgID, c.PersonID, c.CompetenceID, c.Level, c.Validated, c.SelfLevel, c.EvidenceID, string(c.Kind), NT(c.At), NT(c.ValidUntil), NT(c.NextChange)}
+		}
+		return db.Err(batchInsert(ctx, tx, `INSERT INTO current_levels (org_id, person_id, competence_id, level, validated, self_level, evidence_id, kind, evidence_at, valid_until, next_change)`, 11, rows, ``, nil))
+	})
+	return len(all), err
+}
+
+// LevelFilter selects maintained current levels. Empty slices mean "all".
+type LevelFilter struct {
+	PersonIDs     []string
+	CompetenceIDs []string
+	TeamID        string
+}
+
+// CurrentLevels returns the maintained current levels of orgID, after
+// re-deriving any whose evidence expired since they were stored.
+func (db *DB) CurrentLevels(ctx context.Context, orgID string, f LevelFilter, now time.Time) ([]competence.Current, error) {
+	if _, err := db.RefreshExpired(ctx, orgID, now); err != nil {
+		return nil, err
+	}
+	where := []string{`l.org_id = $1`}
+	args := []any{orgID}
+	if f.TeamID != "" {
+		args = append(args, f.TeamID)
+		where = append(where, fmt.Sprintf(`l.person_id IN (SELECT id FROM people WHERE org_id = $1 AND team_id = $%d)`, len(args)))
+	}
+	if len(f.PersonIDs) > 0 {
+		where = append(where, `l.person_id IN (`+In(len(args)+1, len(f.PersonIDs))+`)`)
+		for _, id := range f.PersonIDs {
+			args = append(args, id)
+		}
+	}
+	if len(f.CompetenceIDs) > 0 {
+		where = append(where, `l.competence_id IN (`+In(len(args)+1, len(f.CompetenceIDs))+`)`)
+		for _, id := range f.CompetenceIDs {
+			args = append(args, id)
+		}
+	}
+	rows, err := db.read.QueryContext(ctx, `SELECT l.person_id, l.competence_id, l.level, l.validated, l.self_level, l.evidence_id, l.kind, l.evidence_at, l.valid_until, l.next_change
+		FROM current_levels l WHERE `+strings.Join(where, ` AND `)+` ORDER BY l.person_id, l.competence_id`, args...)
+	if err != nil {
+		return nil, db.Err(err)
+	}
+	defer rows.Close()
+	var out []competence.Current
+	for rows.Next() {
+		var c competence.Current
+		if err := rows.Scan(&c.PersonID, &c.CompetenceID, &c.Level, &c.Validated, &c.SelfLevel, &c.EvidenceID, &c.Kind, Time{&c.At}, Time{&c.ValidUntil}, Time{&c.NextChange}); err != nil {
+			return nil, err
+		}
+		out = append(out, c)
+	}
+	return out, rows.Err()
+}
+
+// EvidenceFilter selects evidence for a history or timeline.
+type EvidenceFilter struct {
+	PersonID     string
+	CompetenceID string
+	CampaignID   string
+	Limit        int // default 200, at most 2000
+}
+
+// Evidence lists evidence of orgID, newest first, with the names of the
+// person and of whoever recorded it.
+func (db *DB) Evidence(ctx context.Context, orgID string, f EvidenceFilter) ([]*competence.Evidence, error) {
+	if f.Limit <= 0 {
+		f.Limit = 200
+	}
+	f.Limit = min(f.Limit, 2000)
+	where := []string{`e.org_id = $1`}
+	args := []any{orgID}
+	for col, v := range map[string]string{"e.person_id": f.PersonID, "e.competence_id": f.CompetenceID, "e.campaign_id": f.CampaignID} {
+		if v != "" {
+			args = append(args, v)
+			where = append(where, fmt.Sprintf(`%s = $%d`, col, len(args)))
+		}
+	}
+	args = append(args, f.Limit)
+	rows, err := db.read.QueryContext(ctx, `SELECT e.id, e.person_id, e.competence_id, e.level, e.kind, COALESCE(e.recorded_by, ''), e.recorded_at, e.valid_until,
+		e.note, COALESCE(e.campaign_id, ''), e.has_attachment, COALESCE(a.name, ''), COALESCE(a.content_type, ''), COALESCE(a.size, 0),
+		COALESCE(r.name, ''), p.name
+		FROM evidence e
+		JOIN people p ON p.id = e.person_id AND p.org_id = e.org_id
+		LEFT JOIN people r ON r.id = e.recorded_by AND r.org_id = e.org_id
+		LEFT JOIN evidence_attachments a ON a.evidence_id = e.id AND a.org_id = e.org_id
+		WHERE `+strings.Join(where, ` AND `)+fmt.Sprintf(` ORDER BY e.recorded_at DESC, e.id DESC LIMIT $%d`, len(args)), args...)
+	if err != nil {
+		return nil, db.Err(err)
+	}
+	defer rows.Close()
+	var out []*competence.Evidence
+	for rows.Next() {
+		e := &competence.Evidence{OrgID: orgID}
+		var has bool
+		var a competence.Attachment
+		if err := rows.Scan(&e.ID, &e.PersonID, &e.CompetenceID, &e.Level, &e.Kind, &e.RecordedBy, Time{&e.RecordedAt}, Time{&e.ValidUntil},
+			&e.Note, &e.CampaignID, &has, &a.Name, &a.ContentType, &a.Size, &e.RecordedByName, &e.PersonName); err != nil {
+			return nil, err
+		}
+		if has {
+			e.Attachment = &a
+		}
+		out = append(out, e)
+	}
+	return out, rows.Err()
+}
+
+// EvidenceAttachment returns the file attached to evidence of orgID.
+// Errors: ENotFound.
+func (db *DB) EvidenceAttachment(ctx context.Context, orgID, evidenceID string) (*competence.Attachment, error) {
+	var a competence.Attachment
+	err := db.read.QueryRowContext(ctx, `SELECT name, content_type, size, data FROM evidence_attachments WHERE org_id = $1 AND evidence_id = $2`, orgID, evidenceID).
+		Scan(&a.Name, &a.ContentType, &a.Size, &a.Data)
+	if err != nil {
+		return nil, db.Err(err)
+	}
+	return &a, nil
+}
