@@ -1,0 +1,337 @@
+package xapi
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"net/http"
+	"time"
+
+	"github.com/bakenhq/baken/internal/store"
+)
+
+// maxRefDepth bounds how far statement references are followed when a
+// statement inherits the filter keys of the statement it targets.
+const maxRefDepth = 10
+
+// ingest validates and stores a batch of statements for cred's
+// organisation: all of them or none. It returns their ids in order.
+// Errors: 400 (a statement breaks a rule; the message names it), 409 (an
+// id is stored with different content), 403.
+func (h *Handler) ingest(ctx context.Context, cred *Credential, v Version, list []map[string]any, parts map[string]rawPart) ([]string, error) {
+	preps := make([]*prepared, len(list))
+	ids := make([]string, len(list))
+	seen := make(map[string]int, len(list))
+	for i, m := range list {
+		p, err := prepare(v, m, cred.Authority)
+		if err != nil {
+			if ve, ok := err.(*ValidationError); ok && len(list) > 1 {
+				ve.Field = fmt.Sprintf("[%d].%s", i, ve.Field)
+			}
+			return nil, err
+		}
+		if j, dup := seen[p.id]; dup {
+			return nil, fail(http.StatusBadRequest, "statements %d and %d of the batch have the same id %s", j, i, p.id)
+		}
+		seen[p.id] = i
+		preps[i] = p
+		ids[i] = p.id
+	}
+	atts, err := checkAttachments(v, preps, parts)
+	if err != nil {
+		return nil, err
+	}
+	var defs map[string][]byte
+	if cred.has(ScopeDefine) {
+		defs = h.newDefinitions(cred.OrgID, preps)
+	}
+	err = h.db.XAPIWrite(ctx, cred.OrgID, func(t *store.XAPITx) error {
+		existing, err := t.Existing(ctx, ids)
+		if err != nil {
+			return err
+		}
+		var fresh []*prepared
+		for _, p := range preps {
+			old, ok := existing[p.id]
+			if !ok {
+				fresh = append(fresh, p)
+				continue
+			}
+			var om map[string]any
+			if err := decodeJSON(old.Body, &om); err != nil {
+				return fmt.Errorf("xapi: stored statement %s: %w", p.id, err)
+			}
+			if !sameStatement(om, p.m) {
+				return fail(http.StatusConflict, "statement %s is already stored with different content", p.id)
+			}
+		}
+		if len(fresh) == 0 {
+			return nil
+		}
+		// Keys of the statements the new ones reference, in this batch or
+		// stored: a statement that targets another matches its filters.
+		batch := map[string]*prepared{}
+		for _, p := range fresh {
+			batch[p.id] = p
+		}
+		refKeys, err := resolveRefKeys(ctx, t, fresh, batch)
+		if err != nil {
+			return err
+		}
+		seqs := nextSeqs(len(fresh))
+		rows := make([]*store.XAPIStatement, len(fresh))
+		var voidTargets, newIDs []string
+		for i, p := range fresh {
+			keys := p.keys
+			if p.refID != "" {
+				keys = mergeKeys(keys, refKeys[p.refID])
+			}
+			rows[i] = &store.XAPIStatement{ID: p.id, Seq: seqs[i], Verb: p.verb, RefID: p.refID,
+				CredentialID: cred.ID, Body: p.finish(seqs[i]), Keys: keys}
+			newIDs = append(newIDs, p.id)
+			if p.voiding {
+				voidTargets = append(voidTargets, p.refID)
+			}
+		}
+		if err := t.Insert(ctx, rows); err != nil {
+			return err
+		}
+		// Statements stored earlier that reference the new ones: voiding
+		// statements void them; every referencing statement (and whatever
+		// references it) gains their keys.
+		if err := propagateBackRefs(ctx, t, rows, &voidTargets); err != nil {
+			return err
+		}
+		if len(voidTargets) > 0 {
+			if err := t.Void(ctx, voidTargets, VerbVoided); err != nil {
+				return err
+			}
+		}
+		if len(atts) > 0 {
+			if err := t.PutAttachments(ctx, atts); err != nil {
+				return err
+			}
+		}
+		if len(defs) > 0 {
+			if err := t.PutActivities(ctx, defs, time.Now()); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		if len(defs) > 0 {
+			h.forgetDefinitions(cred.OrgID, defs)
+		}
+		return nil, err
+	}
+	return ids, nil
+}
+
+func mergeKeys(a, b []store.XAPIKey) []store.XAPIKey {
+	if len(b) == 0 {
+		return a
+	}
+	seen := make(map[store.XAPIKey]bool, len(a)+len(b))
+	out := make([]store.XAPIKey, 0, len(a)+len(b))
+	for _, l := range [][]store.XAPIKey{a, b} {
+		for _, k := range l {
+			if !seen[k] {
+				seen[k] = true
+				out = append(out, k)
+			}
+		}
+	}
+	return out
+}
+
+// resolveRefKeys returns, for every statement id referenced by fresh, the
+// full filter keys of that statement (its own and, recursively, those of
+// what it references).
+func resolveRefKeys(ctx context.Context, t *store.XAPITx, fresh []*prepared, batch map[string]*prepared) (map[string][]store.XAPIKey, error) {
+	type node struct {
+		keys []store.XAPIKey
+		ref  string
+	}
+	nodes := map[string]*node{}
+	var want []string
+	for _, p := range fresh {
+		if p.refID != "" {
+			want = append(want, p.refID)
+		}
+	}
+	if len(want) == 0 {
+		return nil, nil
+	}
+	for depth := 0; depth < maxRefDepth && len(want) > 0; depth++ {
+		var load []string
+		for _, id := range want {
+			if _, ok := nodes[id]; ok {
+				continue
+			}
+			if p, ok := batch[id]; ok {
+				nodes[id] = &node{keys: p.keys, ref: p.refID}
+			} else {
+				load = append(load, id)
+			}
+		}
+		if len(load) > 0 {
+			got, err := t.Existing(ctx, load)
+			if err != nil {
+				return nil, err
+			}
+			for id, s := range got {
+				var m map[string]any
+				if err := decodeJSON(s.Body, &m); err != nil {
+					return nil, err
+				}
+				nodes[id] = &node{keys: statementKeys(m), ref: s.RefID}
+			}
+		}
+		var next []string
+		for _, id := range want {
+			if n, ok := nodes[id]; ok && n.ref != "" {
+				if _, done := nodes[n.ref]; !done {
+					next = append(next, n.ref)
+				}
+			}
+		}
+		want = next
+	}
+	var full func(id string, depth int) []store.XAPIKey
+	full = func(id string, depth int) []store.XAPIKey {
+		n, ok := nodes[id]
+		if !ok || depth > maxRefDepth {
+			return nil
+		}
+		if n.ref == "" {
+			return n.keys
+		}
+		return mergeKeys(n.keys, full(n.ref, depth+1))
+	}
+	out := map[string][]store.XAPIKey{}
+	for _, p := range fresh {
+		if p.refID != "" {
+			out[p.refID] = full(p.refID, 0)
+		}
+	}
+	return out, nil
+}
+
+// propagateBackRefs handles statements stored before the ones in rows that
+// reference them: they inherit the new statements' keys, and voiding ones
+// void their (now present) targets.
+func propagateBackRefs(ctx context.Context, t *store.XAPITx, rows []*store.XAPIStatement, voidTargets *[]string) error {
+	keysOf := map[string][]store.XAPIKey{}
+	var ids []string
+	for _, r := range rows {
+		keysOf[r.ID] = r.Keys
+		ids = append(ids, r.ID)
+	}
+	for depth := 0; depth < maxRefDepth && len(ids) > 0; depth++ {
+		refs, err := t.Referencing(ctx, ids)
+		if err != nil {
+			return err
+		}
+		ids = ids[:0:0]
+		for _, s := range refs {
+			if _, isNew := keysOf[s.ID]; isNew && depth == 0 {
+				// referenced within the same batch: keys already merged
+				continue
+			}
+			if s.Verb == VerbVoided && depth == 0 {
+				*voidTargets = append(*voidTargets, s.RefID)
+			}
+			inherited := keysOf[s.RefID]
+			if err := t.AddKeys(ctx, s, inherited); err != nil {
+				return err
+			}
+			keysOf[s.ID] = inherited
+			ids = append(ids, s.ID)
+		}
+	}
+	return nil
+}
+
+// newDefinitions returns the activity definitions of the batch that differ
+// from what this process last wrote.
+func (h *Handler) newDefinitions(orgID string, preps []*prepared) map[string][]byte {
+	out := map[string][]byte{}
+	for _, p := range preps {
+		for id, def := range p.activities {
+			if def == nil {
+				continue
+			}
+			b := encodeJSON(def)
+			if prev, ok := h.defs.Load(orgID + "\x00" + id); ok && prev.(string) == string(b) {
+				continue
+			}
+			out[id] = b
+		}
+	}
+	for id, b := range out {
+		h.defs.Store(orgID+"\x00"+id, string(b))
+	}
+	return out
+}
+
+func (h *Handler) forgetDefinitions(orgID string, defs map[string][]byte) {
+	for id := range defs {
+		h.defs.Delete(orgID + "\x00" + id)
+	}
+}
+
+// activities answers GET /activities: the stored definition, or an
+// Activity with just its id.
+func (h *Handler) activities(req *request) error {
+	if req.method != http.MethodGet && req.method != http.MethodHead {
+		return fail(http.StatusMethodNotAllowed, "the activities resource answers GET")
+	}
+	if err := checkParams(req.params, "activityId"); err != nil {
+		return err
+	}
+	id := req.params.Get("activityId")
+	if id == "" || !ValidIRI(id) {
+		return fail(http.StatusBadRequest, "activityId is required and must be an IRI")
+	}
+	act := map[string]any{"objectType": "Activity", "id": id}
+	def, err := h.db.XAPIActivity(req.ctx, req.cred.OrgID, id)
+	if err == nil {
+		var d map[string]any
+		if json.Unmarshal(def, &d) == nil && len(d) > 0 {
+			act["definition"] = d
+		}
+	}
+	writeJSON(req, http.StatusOK, encodeJSON(act))
+	return nil
+}
+
+// agents answers GET /agents with a Person object.
+func (h *Handler) agents(req *request) error {
+	if req.method != http.MethodGet && req.method != http.MethodHead {
+		return fail(http.StatusMethodNotAllowed, "the agents resource answers GET")
+	}
+	if err := checkParams(req.params, "agent"); err != nil {
+		return err
+	}
+	a, ok := req.params["agent"]
+	if !ok {
+		return fail(http.StatusBadRequest, "agent is required")
+	}
+	if _, err := parseAgentParam(a[0], false); err != nil {
+		return err
+	}
+	var o map[string]any
+	_ = decodeJSON([]byte(a[0]), &o)
+	person := map[string]any{"objectType": "Person"}
+	if n, ok := o["name"]; ok {
+		person["name"] = []any{n}
+	}
+	for _, k := range []string{"mbox", "mbox_sha1sum", "openid", "account"} {
+		if x, ok := o[k]; ok {
+			person[k] = []any{x}
+		}
+	}
+	writeJSON(req, http.StatusOK, encodeJSON(person))
+	return nil
+}

@@ -1,0 +1,420 @@
+package xapi
+
+import (
+	"bytes"
+	"crypto/sha1"
+	"encoding/hex"
+	"encoding/json"
+	"io"
+	"reflect"
+	"sort"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/bakenhq/baken/internal/core"
+	"github.com/bakenhq/baken/internal/store"
+)
+
+// Index kinds of store.XAPIKey. "a" ⊂ "A" and "o" ⊂ "O", so that the
+// agent and activity filters each read one kind whether or not they are
+// applied broadly.
+const (
+	KindAgent           = "a" // actor or object (and their group members)
+	KindRelatedAgent    = "A" // also authority, instructor, team, in sub-statements
+	KindVerb            = "v"
+	KindActivity        = "o" // object activity
+	KindRelatedActivity = "O" // also context activities, in sub-statements
+	KindRegistration    = "r"
+)
+
+// decodeJSON decodes one JSON value, keeping numbers as json.Number so that
+// they round-trip exactly, and refusing trailing data.
+func decodeJSON(b []byte, v any) error {
+	dec := json.NewDecoder(bytes.NewReader(b))
+	dec.UseNumber()
+	if err := dec.Decode(v); err != nil {
+		return err
+	}
+	if _, err := dec.Token(); err != io.EOF {
+		return &ValidationError{Rule: "the body must hold exactly one JSON value"}
+	}
+	return nil
+}
+
+// encodeJSON writes v without HTML escaping (IRIs keep their & and <).
+func encodeJSON(v any) []byte {
+	var buf bytes.Buffer
+	enc := json.NewEncoder(&buf)
+	enc.SetEscapeHTML(false)
+	_ = enc.Encode(v)
+	b := buf.Bytes()
+	return b[:len(b)-1] // drop the newline Encode adds
+}
+
+// seqClock hands out stored times in microseconds, strictly increasing
+// within this process so that statements in a batch keep their order and
+// cursors stay stable.
+var seqClock struct {
+	sync.Mutex
+	last int64
+}
+
+func nextSeqs(n int) []int64 {
+	seqClock.Lock()
+	defer seqClock.Unlock()
+	now := time.Now().UnixMicro()
+	if now <= seqClock.last {
+		now = seqClock.last + 1
+	}
+	out := make([]int64, n)
+	for i := range out {
+		out[i] = now + int64(i)
+	}
+	seqClock.last = now + int64(n) - 1
+	return out
+}
+
+// storedString renders a stored time (µs) exactly, so that a client can
+// pass it back as since/until without losing precision.
+func storedString(seq int64) string {
+	return time.UnixMicro(seq).UTC().Format("2006-01-02T15:04:05.000000Z")
+}
+
+// prepared is a validated statement ready to store.
+type prepared struct {
+	m          map[string]any
+	id         string
+	verb       string
+	refID      string // object StatementRef id
+	voiding    bool
+	attach     []attachmentRef
+	keys       []store.XAPIKey
+	activities map[string]map[string]any // id → definition
+}
+
+type attachmentRef struct {
+	sha2, contentType, fileURL string
+	length                     int64
+	signature                  bool
+}
+
+// UsageSignature marks the attachment holding a statement's JWS signature.
+const UsageSignature = "http://adlnet.gov/expapi/attachments/signature"
+
+// prepare validates m under v and fills what the LRS assigns: id when
+// absent, authority (always the credential's), version and (at store time)
+// stored and timestamp.
+func prepare(v Version, m map[string]any, authority map[string]any) (*prepared, error) {
+	if err := ValidateStatement(v, m); err != nil {
+		return nil, err
+	}
+	p := &prepared{m: m}
+	if id, ok := m["id"].(string); ok {
+		p.id = strings.ToLower(id)
+	} else {
+		p.id = core.NewID()
+	}
+	m["id"] = p.id
+	if authority != nil {
+		m["authority"] = authority
+	}
+	if _, ok := m["version"]; !ok {
+		m["version"] = v.StatementVersion()
+	}
+	p.verb = m["verb"].(map[string]any)["id"].(string)
+	obj := m["object"].(map[string]any)
+	if obj["objectType"] == "StatementRef" {
+		p.refID = strings.ToLower(obj["id"].(string))
+		obj["id"] = p.refID
+		p.voiding = p.verb == VerbVoided
+	}
+	if atts, ok := m["attachments"].([]any); ok {
+		for _, a := range atts {
+			ao := a.(map[string]any)
+			n, _ := ao["length"].(json.Number).Int64()
+			r := attachmentRef{sha2: strings.ToLower(ao["sha2"].(string)), contentType: ao["contentType"].(string), length: n}
+			r.fileURL, _ = ao["fileUrl"].(string)
+			r.signature = ao["usageType"] == UsageSignature
+			p.attach = append(p.attach, r)
+		}
+	}
+	p.keys = statementKeys(m)
+	p.activities = map[string]map[string]any{}
+	collectActivities(m, p.activities)
+	return p, nil
+}
+
+// finish sets stored, and timestamp when absent, and renders the body.
+func (p *prepared) finish(seq int64) []byte {
+	st := storedString(seq)
+	p.m["stored"] = st
+	if _, ok := p.m["timestamp"]; !ok {
+		p.m["timestamp"] = st
+	}
+	return encodeJSON(p.m)
+}
+
+// AgentKey is the canonical text of an agent's or identified group's
+// inverse functional identifier; "" when it has none.
+func AgentKey(o map[string]any) string {
+	if s, ok := o["mbox"].(string); ok {
+		// The domain of an e-mail address is case-insensitive.
+		if i := strings.LastIndexByte(s, '@'); i >= 0 {
+			s = s[:i] + strings.ToLower(s[i:])
+		}
+		return "mbox|" + s
+	}
+	if s, ok := o["mbox_sha1sum"].(string); ok {
+		return "sha1|" + strings.ToLower(s)
+	}
+	if s, ok := o["openid"].(string); ok {
+		return "openid|" + s
+	}
+	if a, ok := o["account"].(map[string]any); ok {
+		hp, _ := a["homePage"].(string)
+		n, _ := a["name"].(string)
+		return "account|" + hp + "|" + n
+	}
+	return ""
+}
+
+// MboxSHA1 is the mbox_sha1sum of a mailto IRI, to match agents given
+// either way.
+func MboxSHA1(mbox string) string {
+	h := sha1.Sum([]byte(mbox))
+	return hex.EncodeToString(h[:])
+}
+
+type keySet struct {
+	seen map[store.XAPIKey]bool
+	list []store.XAPIKey
+}
+
+func (k *keySet) add(kind, key string) {
+	if key == "" {
+		return
+	}
+	x := store.XAPIKey{Kind: kind, Key: key}
+	if !k.seen[x] {
+		k.seen[x] = true
+		k.list = append(k.list, x)
+	}
+}
+
+// agentKeys adds an agent or group and its members.
+func (k *keySet) agent(v any, kinds ...string) {
+	o, ok := v.(map[string]any)
+	if !ok {
+		return
+	}
+	for _, kind := range kinds {
+		k.add(kind, AgentKey(o))
+	}
+	if members, ok := o["member"].([]any); ok {
+		for _, m := range members {
+			if mo, ok := m.(map[string]any); ok {
+				for _, kind := range kinds {
+					k.add(kind, AgentKey(mo))
+				}
+			}
+		}
+	}
+}
+
+// statementKeys lists what the statement filters match on.
+func statementKeys(m map[string]any) []store.XAPIKey {
+	k := &keySet{seen: map[store.XAPIKey]bool{}}
+	k.agent(m["actor"], KindAgent, KindRelatedAgent)
+	k.add(KindVerb, m["verb"].(map[string]any)["id"].(string))
+	obj := m["object"].(map[string]any)
+	switch obj["objectType"] {
+	case nil, "Activity":
+		id, _ := obj["id"].(string)
+		k.add(KindActivity, id)
+		k.add(KindRelatedActivity, id)
+	case "Agent", "Group":
+		k.agent(obj, KindAgent, KindRelatedAgent)
+	case "SubStatement":
+		k.agent(obj["actor"], KindRelatedAgent)
+		so, _ := obj["object"].(map[string]any)
+		switch so["objectType"] {
+		case nil, "Activity":
+			id, _ := so["id"].(string)
+			k.add(KindRelatedActivity, id)
+		case "Agent", "Group":
+			k.agent(so, KindRelatedAgent)
+		}
+		contextKeys(k, obj["context"])
+	}
+	k.agent(m["authority"], KindRelatedAgent)
+	contextKeys(k, m["context"])
+	if c, ok := m["context"].(map[string]any); ok {
+		if r, ok := c["registration"].(string); ok {
+			k.add(KindRegistration, strings.ToLower(r))
+		}
+	}
+	return k.list
+}
+
+func contextKeys(k *keySet, v any) {
+	c, ok := v.(map[string]any)
+	if !ok {
+		return
+	}
+	k.agent(c["instructor"], KindRelatedAgent)
+	k.agent(c["team"], KindRelatedAgent)
+	if ca, ok := c["contextActivities"].(map[string]any); ok {
+		for _, list := range ca {
+			arr, _ := list.([]any)
+			for _, a := range arr {
+				if ao, ok := a.(map[string]any); ok {
+					id, _ := ao["id"].(string)
+					k.add(KindRelatedActivity, id)
+				}
+			}
+		}
+	}
+}
+
+// collectActivities gathers every activity with a definition, for the
+// Activities resource.
+func collectActivities(m map[string]any, out map[string]map[string]any) {
+	add := func(v any) {
+		a, ok := v.(map[string]any)
+		if !ok {
+			return
+		}
+		if t, ok := a["objectType"]; ok && t != "Activity" {
+			return
+		}
+		id, _ := a["id"].(string)
+		if id == "" {
+			return
+		}
+		def, _ := a["definition"].(map[string]any)
+		if prev, ok := out[id]; ok && def == nil {
+			_ = prev
+			return
+		}
+		out[id] = def
+	}
+	var walk func(s map[string]any)
+	walk = func(s map[string]any) {
+		obj, _ := s["object"].(map[string]any)
+		if obj["objectType"] == "SubStatement" {
+			walk(obj)
+		} else {
+			add(obj)
+		}
+		if c, ok := s["context"].(map[string]any); ok {
+			if ca, ok := c["contextActivities"].(map[string]any); ok {
+				for _, list := range ca {
+					arr, _ := list.([]any)
+					for _, a := range arr {
+						add(a)
+					}
+				}
+			}
+		}
+	}
+	walk(m)
+}
+
+// comparable reduces a statement to what the Statement Comparison
+// Requirements compare: the properties the LRS assigns (id, authority,
+// stored, version), timestamp serialisation, activity definitions, verb
+// display, attachments and group member order are ignored.
+func comparable(m map[string]any) any {
+	c := deepCopy(m).(map[string]any)
+	for _, k := range []string{"id", "authority", "stored", "version", "attachments"} {
+		delete(c, k)
+	}
+	if ts, ok := c["timestamp"].(string); ok {
+		if t, ok := ParseTimestamp(ts); ok {
+			c["timestamp"] = t.UnixMilli()
+		}
+	}
+	normalise(c)
+	return c
+}
+
+func normalise(v any) {
+	switch x := v.(type) {
+	case map[string]any:
+		if x["objectType"] == "SubStatement" {
+			if ts, ok := x["timestamp"].(string); ok {
+				if t, ok := ParseTimestamp(ts); ok {
+					x["timestamp"] = t.UnixMilli()
+				}
+			}
+			delete(x, "attachments")
+		}
+		if _, ok := x["definition"]; ok {
+			if id, ok := x["id"].(string); ok && id != "" {
+				delete(x, "definition")
+			}
+		}
+		if verb, ok := x["verb"].(map[string]any); ok {
+			delete(verb, "display")
+		}
+		if members, ok := x["member"].([]any); ok {
+			sort.Slice(members, func(i, j int) bool {
+				return string(encodeJSON(members[i])) < string(encodeJSON(members[j]))
+			})
+		}
+		if ca, ok := x["contextActivities"].(map[string]any); ok {
+			for k, v := range ca {
+				if o, ok := v.(map[string]any); ok {
+					ca[k] = []any{o}
+				}
+			}
+		}
+		for k, val := range x {
+			if k == "extensions" {
+				continue
+			}
+			if s, ok := val.(string); ok && (k == "id" || k == "registration") && ValidUUID(s) {
+				x[k] = strings.ToLower(s)
+			}
+			normalise(val)
+		}
+	case []any:
+		for _, e := range x {
+			normalise(e)
+		}
+	}
+}
+
+func deepCopy(v any) any {
+	switch x := v.(type) {
+	case map[string]any:
+		c := make(map[string]any, len(x))
+		for k, e := range x {
+			c[k] = deepCopy(e)
+		}
+		return c
+	case []any:
+		c := make([]any, len(x))
+		for i, e := range x {
+			c[i] = deepCopy(e)
+		}
+		return c
+	default:
+		return v
+	}
+}
+
+// sameStatement reports whether two statements match under the Statement
+// Comparison Requirements.
+func sameStatement(a, b map[string]any) bool {
+	ca, cb := comparable(a).(map[string]any), comparable(b).(map[string]any)
+	// A timestamp the LRS filled in is an assignment, not content.
+	_, ta := ca["timestamp"]
+	_, tb := cb["timestamp"]
+	if !ta || !tb {
+		delete(ca, "timestamp")
+		delete(cb, "timestamp")
+	}
+	return reflect.DeepEqual(ca, cb)
+}
