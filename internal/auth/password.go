@@ -11,6 +11,7 @@ import (
 	"encoding/hex"
 	"fmt"
 	"strings"
+	"sync"
 	"unicode/utf8"
 
 	"github.com/bakenhq/baken/internal/core"
@@ -33,6 +34,7 @@ func HashSecret(secret string) (string, error) {
 		return "", err
 	}
 	key := argon2.IDKey([]byte(secret), salt, argonTime, argonMemory, argonThreads, argonKeyLen)
+	releaseSoon()
 	return fmt.Sprintf("$argon2id$v=%d$m=%d,t=%d,p=%d$%s$%s", argon2.Version, argonMemory, argonTime, argonThreads,
 		base64.RawStdEncoding.EncodeToString(salt), base64.RawStdEncoding.EncodeToString(key)), nil
 }
@@ -58,14 +60,21 @@ func CheckSecret(hash, secret string) bool {
 		return false
 	}
 	got := argon2.IDKey([]byte(secret), salt, t, m, p, uint32(len(want)))
+	releaseSoon()
 	return subtle.ConstantTimeCompare(got, want) == 1
 }
 
 // DummyCheck spends the time of one CheckSecret, so that a sign-in for an
 // unknown account takes as long as one for a known account.
-func DummyCheck(secret string) { CheckSecret(dummyHash, secret) }
+func DummyCheck(secret string) {
+	dummyOnce.Do(func() { dummyHash, _ = HashSecret("baken-dummy-secret") })
+	CheckSecret(dummyHash, secret)
+}
 
-var dummyHash, _ = HashSecret("baken-dummy-secret")
+var (
+	dummyOnce sync.Once
+	dummyHash string
+)
 
 // ValidatePassword checks the password policy: at least 10 characters,
 // at most 200 (NIST SP 800-63B: length over composition rules).
