@@ -17,7 +17,7 @@ var lookup = ImportLookup{
 func TestParsePeopleCSVWholeFileErrors(t *testing.T) {
 	for _, c := range []struct {
 		name, data, want string
-		code       string
+		code             string
 	}{
 		{"empty", "", "empty", core.EInvalid},
 		{"no name column", "employee_number\n1\n", "no name column", core.EInvalid},
