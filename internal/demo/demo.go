@@ -32,19 +32,28 @@ type Login struct {
 	Secret   string
 	OrgSlug  string
 	Remember string // what to try as this person
+	RoleNL   string
+}
+
+// RoleIn returns the role description in lang.
+func (l Login) RoleIn(lang string) string {
+	if lang == "nl" {
+		return l.RoleNL
+	}
+	return l.Role
 }
 
 // Logins lists the demo sign-ins, one for every role.
 var Logins = []Login{
-	{"organisation admin", "Anna Visser", "anna.visser@hofman.example", Password, "hofman", "sites, teams, people, roles, security log"},
-	{"management", "Gerrit Hofman", "gerrit.hofman@hofman.example", Password, "hofman", "organisation overview"},
-	{"L&D coordinator / HR", "Marloes Bakker", "marloes.bakker@hofman.example", Password, "hofman", "people import, competences, campaigns"},
-	{"team lead (CNC machining)", "Henk Smit", "henk.smit@hofman.example", Password, "hofman", "team page, validation"},
-	{"expert / author", "Ruud Mulder", "ruud.mulder@hofman.example", Password, "hofman", "instructions, lessons learned"},
-	{"assessor", "Ingrid de Boer", "ingrid.de.boer@hofman.example", Password, "hofman", "assessments"},
-	{"employee (office)", "Fleur Kok", "fleur.kok@hofman.example", Password, "hofman", "own page"},
-	{"employee (shop floor, PIN)", "Jan de Vries", "1001", "1234", "hofman", "employee number 1001 with PIN 1234"},
-	{"provider staff (university)", "Dr. Sophie Hendriks", "s.hendriks@ttu.example", Password, "ttu-et", "partner courses"},
+	{"organisation admin", "Anna Visser", "anna.visser@hofman.example", Password, "hofman", "sites, teams, people, roles, security log", "beheerder organisatie"},
+	{"management", "Gerrit Hofman", "gerrit.hofman@hofman.example", Password, "hofman", "organisation overview", "management"},
+	{"L&D coordinator / HR", "Marloes Bakker", "marloes.bakker@hofman.example", Password, "hofman", "people import, competences, campaigns", "L&D-coördinator / HR"},
+	{"team lead (CNC machining)", "Henk Smit", "henk.smit@hofman.example", Password, "hofman", "team page, validation", "teamleider (CNC-verspanen)"},
+	{"expert / author", "Ruud Mulder", "ruud.mulder@hofman.example", Password, "hofman", "instructions, lessons learned", "expert / auteur"},
+	{"assessor", "Ingrid de Boer", "ingrid.de.boer@hofman.example", Password, "hofman", "assessments", "beoordelaar"},
+	{"employee (office)", "Fleur Kok", "fleur.kok@hofman.example", Password, "hofman", "own page", "medewerker (kantoor)"},
+	{"employee (shop floor, PIN)", "Jan de Vries", "1001", "1234", "hofman", "employee number 1001 with PIN 1234", "medewerker (werkvloer, pincode)"},
+	{"provider staff (university)", "Dr. Sophie Hendriks", "s.hendriks@ttu.example", Password, "ttu-et", "partner courses", "medewerker aanbieder (universiteit)"},
 }
 
 // Company is what the core seed made; later seeders look things up here.

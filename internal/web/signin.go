@@ -8,6 +8,7 @@ import (
 
 	"github.com/bakenhq/baken/internal/auth"
 	"github.com/bakenhq/baken/internal/core"
+	"github.com/bakenhq/baken/internal/demo"
 	"github.com/bakenhq/baken/internal/tenancy"
 )
 
@@ -17,6 +18,14 @@ type signinView struct {
 	Page
 	Login, Org, Next string
 	OrgNeeded        bool
+	Demo             []demo.Login // shown while the demo data is in the database
+}
+
+func (s *Server) demoLogins(r *http.Request) []demo.Login {
+	if v, err := s.db.Setting(r.Context(), "demo.seeded"); err == nil && v != "" {
+		return demo.Logins
+	}
+	return nil
 }
 
 func (s *Server) signinPage(w http.ResponseWriter, r *http.Request) {
@@ -28,7 +37,7 @@ func (s *Server) signinPage(w http.ResponseWriter, r *http.Request) {
 		http.Redirect(w, r, safeNext(r.URL.Query().Get("next")), http.StatusSeeOther)
 		return
 	}
-	v := signinView{Page: s.NewPage(r, "signin.title"), Next: r.URL.Query().Get("next")}
+	v := signinView{Page: s.NewPage(r, "signin.title"), Next: r.URL.Query().Get("next"), Demo: s.demoLogins(r)}
 	if c, err := r.Cookie("baken_org"); err == nil {
 		v.Org = c.Value
 	}
@@ -42,7 +51,7 @@ func (s *Server) signin(w http.ResponseWriter, r *http.Request) {
 	login := strings.TrimSpace(r.PostFormValue("login"))
 	secret := r.PostFormValue("secret")
 	orgSlug := strings.ToLower(strings.TrimSpace(r.PostFormValue("org")))
-	v := signinView{Page: s.NewPage(r, "signin.title"), Login: login, Org: orgSlug, Next: r.PostFormValue("next")}
+	v := signinView{Page: s.NewPage(r, "signin.title"), Login: login, Org: orgSlug, Next: r.PostFormValue("next"), Demo: s.demoLogins(r)}
 	fail := func(status int, key string) {
 		v.Error = v.T(key)
 		s.Render(w, r, status, "signin.html", v)
