@@ -87,6 +87,9 @@ func Register(s Seeder) {
 // SeedOnce seeds the demo into an empty database and records that it did;
 // on a database that already has organisations it does nothing.
 func SeedOnce(ctx context.Context, db *store.DB, log *slog.Logger) (bool, error) {
+	if log == nil {
+		log = slog.Default()
+	}
 	if v, err := db.Setting(ctx, "demo.seeded"); err != nil || v != "" {
 		return false, err
 	}

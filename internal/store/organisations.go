@@ -155,3 +155,24 @@ func mustAffect(res sql.Result) error {
 	}
 	return nil
 }
+
+// CreateOrganisationWithAdmin creates an organisation and its first
+// administrator (with a password hash) in one transaction, so that a
+// failure leaves neither behind. Errors: EInvalid, EConflict.
+func (db *DB) CreateOrganisationWithAdmin(ctx context.Context, o *tenancy.Organisation, admin *tenancy.Person, passwordHash string) error {
+	if err := o.Validate(); err != nil {
+		return err
+	}
+	return db.Tx(ctx, func(tx *sql.Tx) error {
+		o.ID, o.CreatedAt = core.NewID(), time.Now().UTC()
+		if _, err := tx.ExecContext(ctx, `INSERT INTO organisations (id, kind, name, slug, default_lang, created_at) VALUES ($1, $2, $3, $4, $5, $6)`,
+			o.ID, o.Kind, o.Name, o.Slug, o.DefaultLang, T(o.CreatedAt)); err != nil {
+			return fmt.Errorf("create organisation: %w", db.Err(err))
+		}
+		if err := db.createPerson(ctx, tx, o.ID, admin); err != nil {
+			return err
+		}
+		_, err := tx.ExecContext(ctx, `UPDATE people SET password_hash = $3 WHERE org_id = $1 AND id = $2`, o.ID, admin.ID, passwordHash)
+		return db.Err(err)
+	})
+}

@@ -86,13 +86,14 @@ var navEntries = []NavEntry{
 	{Href: "/", LabelKey: "nav.home"},
 	{Href: "/people", LabelKey: "nav.people"},
 	{Href: "/admin", LabelKey: "nav.admin", Show: func(p core.Principal) bool { return p.CanManagePeople() || p.CanManageOrganisation() }},
+	{Href: "/platform", LabelKey: "nav.platform", Show: func(p core.Principal) bool { return p.PlatformAdmin }},
 }
 
-// AddNav adds an entry to the main navigation, before the admin entry.
-// Call it before serving.
+// AddNav adds an entry to the main navigation, before the administration
+// entries. Call it before serving.
 func AddNav(e NavEntry) {
-	last := navEntries[len(navEntries)-1]
-	navEntries = append(append(navEntries[:len(navEntries)-1:len(navEntries)-1], e), last)
+	tail := append([]NavEntry{}, navEntries[len(navEntries)-2:]...)
+	navEntries = append(append(navEntries[:len(navEntries)-2:len(navEntries)-2], e), tail...)
 }
 
 func (s *Server) nav(r *http.Request, st *Request) []NavItem {

@@ -53,6 +53,7 @@ func (s *Server) routes() {
 	m.HandleFunc("GET /admin/audit", s.Allowed(core.Principal.CanViewAudit, s.auditPage))
 	m.HandleFunc("GET /admin/organisation", admin(s.orgPage))
 	m.HandleFunc("POST /admin/organisation", admin(s.saveOrg))
+	s.registerPlatform()
 	m.HandleFunc("/", s.NotFound)
 }
 

@@ -285,18 +285,11 @@ func (s *Server) setup(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Server) createFirstOrg(r *http.Request, org *tenancy.Organisation, admin *tenancy.Person, password string) error {
-	ctx := r.Context()
 	hash, err := auth.HashSecret(password)
 	if err != nil {
 		return err
 	}
-	if err := s.db.CreateOrganisation(ctx, org); err != nil {
-		return err
-	}
-	if err := s.db.CreatePerson(ctx, org.ID, admin); err != nil {
-		return err
-	}
-	if err := s.db.SetPasswordHash(ctx, org.ID, admin.ID, hash); err != nil {
+	if err := s.db.CreateOrganisationWithAdmin(r.Context(), org, admin, hash); err != nil {
 		return err
 	}
 	s.audit(r, org.ID, admin.ID, "setup", org.Slug, "first organisation created")
