@@ -170,3 +170,32 @@ func truncate(s string, n int) string {
 	}
 	return s[:n]
 }
+
+// APITokens lists the unrevoked tokens of a person of orgID.
+func (db *DB) APITokens(ctx context.Context, orgID, personID string) ([]*APIToken, error) {
+	rows, err := db.read.QueryContext(ctx, `SELECT id, org_id, person_id, name, role, created_at, last_used_at FROM api_tokens
+		WHERE org_id = $1 AND person_id = $2 AND revoked_at IS NULL ORDER BY created_at DESC`, orgID, personID)
+	if err != nil {
+		return nil, db.Err(err)
+	}
+	defer rows.Close()
+	var out []*APIToken
+	for rows.Next() {
+		var t APIToken
+		if err := rows.Scan(&t.ID, &t.OrgID, &t.PersonID, &t.Name, &t.Role, Time{&t.CreatedAt}, Time{&t.LastUsedAt}); err != nil {
+			return nil, err
+		}
+		out = append(out, &t)
+	}
+	return out, rows.Err()
+}
+
+// RevokeAPIToken revokes a token of a person of orgID. Errors: ENotFound.
+func (db *DB) RevokeAPIToken(ctx context.Context, orgID, personID, id string) error {
+	res, err := db.write.ExecContext(ctx, `UPDATE api_tokens SET revoked_at = $4 WHERE org_id = $1 AND person_id = $2 AND id = $3 AND revoked_at IS NULL`,
+		orgID, personID, id, T(time.Now()))
+	if err != nil {
+		return db.Err(err)
+	}
+	return mustAffect(res)
+}

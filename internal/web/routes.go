@@ -26,6 +26,8 @@ func (s *Server) routes() {
 	m.HandleFunc("GET /{$}", s.Authed(s.home))
 	m.HandleFunc("GET /account", s.Authed(s.account))
 	m.HandleFunc("POST /account/password", s.Authed(s.changePassword))
+	m.HandleFunc("POST /account/tokens", s.Authed(s.createToken))
+	m.HandleFunc("POST /account/tokens/{id}/revoke", s.Authed(s.revokeToken))
 	m.HandleFunc("GET /people", s.Authed(s.directory))
 	m.HandleFunc("GET /people/{id}", s.Authed(s.personPage))
 	m.HandleFunc("GET /teams/{id}", s.Authed(s.teamPage))

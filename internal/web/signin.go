@@ -9,6 +9,7 @@ import (
 	"github.com/bakenhq/baken/internal/auth"
 	"github.com/bakenhq/baken/internal/core"
 	"github.com/bakenhq/baken/internal/demo"
+	"github.com/bakenhq/baken/internal/store"
 	"github.com/bakenhq/baken/internal/tenancy"
 )
 
@@ -184,16 +185,67 @@ func (s *Server) switchLang(w http.ResponseWriter, r *http.Request) {
 
 type accountView struct {
 	Page
-	Done bool
+	Done     bool
+	Tokens   []*store.APIToken
+	NewToken string // shown once, right after creation
+}
+
+func (s *Server) newAccountView(r *http.Request) accountView {
+	st := From(r)
+	v := accountView{Page: s.NewPage(r, "account.title")}
+	v.Tokens, _ = s.db.APITokens(r.Context(), st.Principal.OrgID, st.Principal.PersonID)
+	return v
 }
 
 func (s *Server) account(w http.ResponseWriter, r *http.Request) {
-	s.Render(w, r, http.StatusOK, "account.html", accountView{Page: s.NewPage(r, "account.title")})
+	s.Render(w, r, http.StatusOK, "account.html", s.newAccountView(r))
+}
+
+// createToken makes an API token for the signed-in person, acting with one
+// of their own roles; the token is shown once.
+func (s *Server) createToken(w http.ResponseWriter, r *http.Request) {
+	st := From(r)
+	v := s.newAccountView(r)
+	role := core.Role(r.PostFormValue("role"))
+	name := strings.TrimSpace(r.PostFormValue("name"))
+	var err error
+	switch {
+	case name == "" || len(name) > 100:
+		err = core.Invalid("token_name", "is required and at most 100 characters")
+	case !st.Person.HasRole(role) && !st.Person.HasRole(core.RoleOrgAdmin):
+		err = core.Invalid("role", "is not one of your roles")
+	case !core.ValidRole(role):
+		err = core.Invalid("role", "is not one of your roles")
+	}
+	if err == nil {
+		token := "bkn_" + auth.NewToken()
+		t := &store.APIToken{PersonID: st.Principal.PersonID, Name: name, Role: role, TokenHash: auth.TokenHash(token)}
+		if err = s.db.CreateAPIToken(r.Context(), st.Principal.OrgID, t); err == nil {
+			s.audit(r, st.Principal.OrgID, st.Principal.PersonID, "token.create", name, string(role))
+			v = s.newAccountView(r)
+			v.NewToken = token
+			s.Render(w, r, http.StatusOK, "account.html", v)
+			return
+		}
+	}
+	v.Error, v.FieldErrors = s.Message(r, err), s.FieldErrors(r, err)
+	s.Render(w, r, Status(err), "account.html", v)
+}
+
+func (s *Server) revokeToken(w http.ResponseWriter, r *http.Request) {
+	st := From(r)
+	if err := s.db.RevokeAPIToken(r.Context(), st.Principal.OrgID, st.Principal.PersonID, r.PathValue("id")); err != nil {
+		s.Fail(w, r, err)
+		return
+	}
+	s.audit(r, st.Principal.OrgID, st.Principal.PersonID, "token.revoke", r.PathValue("id"), "")
+	s.Flash(w, r, "flash.token_revoked")
+	http.Redirect(w, r, "/account", http.StatusSeeOther)
 }
 
 func (s *Server) changePassword(w http.ResponseWriter, r *http.Request) {
 	st := From(r)
-	v := accountView{Page: s.NewPage(r, "account.title")}
+	v := s.newAccountView(r)
 	ctx := r.Context()
 	current, next, again := r.PostFormValue("current"), r.PostFormValue("new"), r.PostFormValue("again")
 	pw, _, _, err := s.db.Credentials(ctx, st.Principal.OrgID, st.Principal.PersonID)
