@@ -110,6 +110,12 @@ func TestImportJourney(t *testing.T) {
 		if !strings.Contains(badRow, "Daan Kuipers") || !strings.Contains(badRow, "Lasserij") {
 			t.Errorf("the bad row reads %q; want Daan Kuipers with the unknown team Lasserij named", badRow)
 		}
+		// The reason must be on screen, not in a column scrolled out of
+		// sight on the phone.
+		if !apptest.Eval[bool](t, ctx, `(() => { const c = document.querySelector("tr.bad td:last-child"), r = c.getBoundingClientRect();
+			return c.textContent.includes("Lasserij") && r.left >= 0 && r.right <= window.innerWidth + 0.5; })()`) {
+			t.Error("the problem of the bad row is not visible on a 360-px screen without scrolling sideways")
+		}
 		if alert := apptest.Text(t, ctx, "main .error[role=alert]"); alert == "" {
 			t.Error("no alert says that the file has problems")
 		}
