@@ -17,7 +17,10 @@ import (
 // below both engines' parameter limits. suffix follows the VALUES list
 // (e.g. an ON CONFLICT clause).
 func batchInsert(ctx context.Context, tx *sql.Tx, head string, cols int, rows [][]any, suffix string, progress func(n int)) error {
-	const perStmt = 400
+	// About 500 parameters per statement: the modernc driver matches
+	// parameters to arguments in quadratic time, so huge statements are
+	// slower than many medium ones (4,400 parameters cost 30× more per row).
+	perStmt := max(1, 500/cols)
 	for start := 0; start < len(rows); start += perStmt {
 		end := min(start+perStmt, len(rows))
 		var b strings.Builder

@@ -1,0 +1,5 @@
+//go:build race
+
+package esco_test
+
+const raceEnabled = true
