@@ -77,3 +77,27 @@ func (p Principal) CanViewAudit() bool { return p.Has(RoleOrgAdmin) }
 func Forbidden(what string) error {
 	return &Error{Code: EForbidden, Message: "you may not " + what, Key: "error.forbidden"}
 }
+
+// CanReadDirectory: every member of an organisation sees its sites, teams
+// and people (the directory).
+func (p Principal) CanReadDirectory() bool { return p.OrgID != "" && p.PersonID != "" }
+
+// CanManagePerson: edit, deactivate or reactivate one person who holds
+// targetRoles. People managers may change anyone except an organisation
+// admin; only an admin changes an admin, so that no one below the admin
+// can lock the admin out.
+func (p Principal) CanManagePerson(targetRoles []Role) bool {
+	if !p.CanManagePeople() {
+		return false
+	}
+	for _, r := range targetRoles {
+		if r == RoleOrgAdmin {
+			return p.CanManageOrganisation()
+		}
+	}
+	return true
+}
+
+// CanGrantRoles: give or take away roles other than employee (accounts
+// and roles belong to the organisation admin).
+func (p Principal) CanGrantRoles() bool { return p.CanManageOrganisation() }
