@@ -191,7 +191,7 @@ func TestPeople(t *testing.T) {
 		{name: "get", method: "GET", path: "/api/v1/people/{empA}", token: "lead", status: 200,
 			contains: []string{`"employee_number":"3"`, `"email":null`, `"start_date":null`, `"language":null`}},
 		{name: "create by L&D", method: "POST", path: "/api/v1/people", token: "lnd",
-			body: `{"name":"Sanne Smit","email":"Sanne@Example.NL","employee_number":"1042","job_title":"CNC-operator","team_id":"{teamA}","site_id":"{site2A}","start_date":"2024-02-01","language":"nl"}`,
+			body:   `{"name":"Sanne Smit","email":"Sanne@Example.NL","employee_number":"1042","job_title":"CNC-operator","team_id":"{teamA}","site_id":"{site2A}","start_date":"2024-02-01","language":"nl"}`,
 			status: 201, contains: []string{`"email":"sanne@example.nl"`, `"start_date":"2024-02-01"`, `"site_name":"Almelo"`, `"roles":["employee"]`, `"active":true`}},
 		{name: "create by admin with roles", method: "POST", path: "/api/v1/people", token: "admin",
 			body: `{"name":"Bas Beoordelaar","roles":["assessor","employee","assessor"]}`, status: 201, contains: []string{`"roles":["employee","assessor"]`},
