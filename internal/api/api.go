@@ -148,6 +148,10 @@ func (s *server) wrap(rt route) http.Handler {
 				return
 			}
 		}
+		if err := checkQuery(r); err != nil {
+			s.writeError(w, r, err)
+			return
+		}
 		if rt.Body {
 			if err := checkBody(w, r); err != nil {
 				s.writeError(w, r, err)

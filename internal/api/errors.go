@@ -8,6 +8,7 @@ import (
 	"io"
 	"mime"
 	"net/http"
+	"reflect"
 	"strconv"
 	"strings"
 
@@ -123,6 +124,48 @@ func decode(r *http.Request, v any) error {
 		}
 		return &core.Error{Code: codeBadRequest, Message: "the request body must hold exactly one JSON object"}
 	}
+	return rejectNUL(v)
+}
+
+// rejectNUL refuses text holding a NUL character ("\u0000" in JSON):
+// PostgreSQL cannot store it, and no name or number needs it. v is a
+// pointer to an input struct whose fields are Opt values.
+func rejectNUL(v any) error {
+	rv := reflect.ValueOf(v).Elem()
+	for i := 0; i < rv.NumField(); i++ {
+		f := rv.Field(i)
+		if f.Kind() != reflect.Struct || !f.FieldByName("Set").IsValid() {
+			continue
+		}
+		val := f.FieldByName("V")
+		var texts []string
+		switch {
+		case val.Kind() == reflect.String:
+			texts = []string{val.String()}
+		case val.Kind() == reflect.Slice && val.Type().Elem().Kind() == reflect.String:
+			for j := 0; j < val.Len(); j++ {
+				texts = append(texts, val.Index(j).String())
+			}
+		}
+		for _, t := range texts {
+			if strings.ContainsRune(t, 0) {
+				name, _, _ := strings.Cut(rv.Type().Field(i).Tag.Get("json"), ",")
+				return &core.Error{Code: codeBadRequest, Field: name, Message: "must not contain NUL characters"}
+			}
+		}
+	}
+	return nil
+}
+
+// checkQuery refuses query values holding a NUL character (see rejectNUL).
+func checkQuery(r *http.Request) error {
+	for k, vs := range r.URL.Query() {
+		for _, v := range vs {
+			if strings.ContainsRune(v, 0) {
+				return &core.Error{Code: codeBadRequest, Field: k, Message: "must not contain NUL characters"}
+			}
+		}
+	}
 	return nil
 }
 
@@ -231,6 +274,15 @@ func pathID(r *http.Request) (string, error) {
 		return "", core.ErrNotFound
 	}
 	return id, nil
+}
+
+// notFound names the kind of record that was not found, keeping every
+// other error as it is.
+func notFound(err error, what string) error {
+	if core.ErrorCode(err) == core.ENotFound {
+		return &core.Error{Code: core.ENotFound, Message: "no such " + what + " in this organisation"}
+	}
+	return err
 }
 
 // list is the envelope of every list response.

@@ -174,9 +174,10 @@ func (s *server) loadPerson(r *http.Request, p caller) (*tenancy.Person, error) 
 	}
 	id, err := pathID(r)
 	if err != nil {
-		return nil, err
+		return nil, notFound(err, "person")
 	}
-	return s.db.Person(r.Context(), p.OrgID, id)
+	x, err := s.db.Person(r.Context(), p.OrgID, id)
+	return x, notFound(err, "person")
 }
 
 func (s *server) getPerson(w http.ResponseWriter, r *http.Request, p caller) error {

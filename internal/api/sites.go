@@ -134,7 +134,8 @@ func (s *server) loadSite(r *http.Request, p caller) (*tenancy.Site, error) {
 	}
 	id, err := pathID(r)
 	if err != nil {
-		return nil, err
+		return nil, notFound(err, "site")
 	}
-	return s.db.Site(r.Context(), p.OrgID, id)
+	x, err := s.db.Site(r.Context(), p.OrgID, id)
+	return x, notFound(err, "site")
 }

@@ -101,9 +101,10 @@ func (s *server) loadTeam(r *http.Request, p caller) (*tenancy.Team, error) {
 	}
 	id, err := pathID(r)
 	if err != nil {
-		return nil, err
+		return nil, notFound(err, "team")
 	}
-	return s.db.Team(r.Context(), p.OrgID, id)
+	x, err := s.db.Team(r.Context(), p.OrgID, id)
+	return x, notFound(err, "team")
 }
 
 func (s *server) getTeam(w http.ResponseWriter, r *http.Request, p caller) error {

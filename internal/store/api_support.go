@@ -24,7 +24,7 @@ func (db *DB) DeleteSite(ctx context.Context, orgID, id string) error {
 			return db.Err(err)
 		}
 		if teams > 0 || people > 0 {
-			return &core.Error{Code: core.EConflict, Message: fmt.Sprintf("the site is still in use by %d teams and %d people", teams, people), Key: "error.site_in_use"}
+			return &core.Error{Code: core.EConflict, Message: fmt.Sprintf("the site is still in use (teams: %d, people: %d)", teams, people), Key: "error.site_in_use"}
 		}
 		res, err := tx.ExecContext(ctx, `DELETE FROM sites WHERE org_id = $1 AND id = $2`, orgID, id)
 		if err != nil {
@@ -43,7 +43,7 @@ func (db *DB) DeleteTeam(ctx context.Context, orgID, id string) error {
 			return db.Err(err)
 		}
 		if people > 0 {
-			return &core.Error{Code: core.EConflict, Message: fmt.Sprintf("the team still has %d people", people), Key: "error.team_in_use"}
+			return &core.Error{Code: core.EConflict, Message: fmt.Sprintf("the team is still in use (people: %d)", people), Key: "error.team_in_use"}
 		}
 		res, err := tx.ExecContext(ctx, `DELETE FROM teams WHERE org_id = $1 AND id = $2`, orgID, id)
 		if err != nil {
