@@ -101,3 +101,12 @@ func (p Principal) CanManagePerson(targetRoles []Role) bool {
 // CanGrantRoles: give or take away roles other than employee (accounts
 // and roles belong to the organisation admin).
 func (p Principal) CanGrantRoles() bool { return p.CanManageOrganisation() }
+
+// CanProposeCourses: ask a partner provider for a course (a company's L&D
+// coordinator, management or admin).
+func (p Principal) CanProposeCourses() bool {
+	return p.HasAny(RoleLearning, RoleManagement, RoleOrgAdmin)
+}
+
+// CanAnswerProposals: answer course proposals for a provider.
+func (p Principal) CanAnswerProposals() bool { return p.HasAny(RoleProviderStaff, RoleOrgAdmin) }

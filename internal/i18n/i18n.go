@@ -48,8 +48,10 @@ func load(fsys fs.FS) (map[string]map[string]string, error) {
 				return nil, fmt.Errorf("i18n: %s: %w", f, err)
 			}
 			for k, v := range m {
-				if _, dup := out[lang][k]; dup {
-					return nil, fmt.Errorf("i18n: %s: key %q is defined twice", path.Base(f), k)
+				// Areas keep their own files; a key two areas both define
+				// must mean the same, or one of them shows the wrong text.
+				if prev, dup := out[lang][k]; dup && prev != v {
+					return nil, fmt.Errorf("i18n: %s: key %q is defined twice with different texts", path.Base(f), k)
 				}
 				out[lang][k] = v
 			}

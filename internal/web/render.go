@@ -5,6 +5,7 @@ import (
 	"errors"
 	"html/template"
 	"net/http"
+	"sync"
 
 	"github.com/bakenhq/baken/internal/core"
 	"github.com/bakenhq/baken/internal/i18n"
@@ -82,6 +83,8 @@ type NavEntry struct {
 	Show           func(core.Principal) bool
 }
 
+var navMu sync.Mutex
+
 var navEntries = []NavEntry{
 	{Href: "/", LabelKey: "nav.home"},
 	{Href: "/people", LabelKey: "nav.people"},
@@ -92,11 +95,20 @@ var navEntries = []NavEntry{
 // AddNav adds an entry to the main navigation, before the administration
 // entries. Call it before serving.
 func AddNav(e NavEntry) {
+	navMu.Lock()
+	defer navMu.Unlock()
+	for _, x := range navEntries {
+		if x.Href == e.Href {
+			return // registered by an earlier server in this process
+		}
+	}
 	tail := append([]NavEntry{}, navEntries[len(navEntries)-2:]...)
 	navEntries = append(append(navEntries[:len(navEntries)-2:len(navEntries)-2], e), tail...)
 }
 
 func (s *Server) nav(r *http.Request, st *Request) []NavItem {
+	navMu.Lock()
+	defer navMu.Unlock()
 	var out []NavItem
 	for _, e := range navEntries {
 		if e.Show != nil && !e.Show(*st.Principal) {

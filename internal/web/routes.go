@@ -56,6 +56,7 @@ func (s *Server) routes() {
 	m.HandleFunc("GET /admin/organisation", admin(s.orgPage))
 	m.HandleFunc("POST /admin/organisation", admin(s.saveOrg))
 	s.registerPlatform()
+	s.registerProposals()
 	m.HandleFunc("/", s.NotFound)
 }
 
