@@ -172,6 +172,10 @@ func (db *DB) UpdateLearningItem(ctx context.Context, orgID string, it *catalogu
 		return err
 	}
 	return db.Tx(ctx, func(tx *sql.Tx) error {
+		var exists int
+		if err := tx.QueryRowContext(ctx, `SELECT 1 FROM learning_items WHERE org_id = $1 AND id = $2`, orgID, it.ID).Scan(&exists); err != nil {
+			return db.Err(err)
+		}
 		if err := db.checkItemRefs(ctx, tx, orgID, it); err != nil {
 			return err
 		}
