@@ -277,7 +277,9 @@ type InstructionDetail struct {
 }
 
 // Safety returns the safety warnings in lang (else the other language).
-func (d *InstructionDetail) Safety(lang string) []string { return pickList(lang, d.SafetyNL, d.SafetyEN) }
+func (d *InstructionDetail) Safety(lang string) []string {
+	return pickList(lang, d.SafetyNL, d.SafetyEN)
+}
 
 // Tools returns the tools needed in lang (else the other language).
 func (d *InstructionDetail) Tools(lang string) []string { return pickList(lang, d.ToolsNL, d.ToolsEN) }
