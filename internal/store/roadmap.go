@@ -103,9 +103,9 @@ func (db *DB) Objectives(ctx context.Context, orgID string) ([]*roadmap.Objectiv
 	return out, rows.Err()
 }
 
-// checkItemRefs makes sure every site, team, objective and competence an
+// checkRoadmapRefs makes sure every site, team, objective and competence an
 // item names belongs to orgID, so that a forged id is refused as invalid.
-func (db *DB) checkItemRefs(ctx context.Context, q Querier, orgID string, it *roadmap.Item) error {
+func (db *DB) checkRoadmapRefs(ctx context.Context, q Querier, orgID string, it *roadmap.Item) error {
 	sites, teams, comps := map[string]bool{}, map[string]bool{}, map[string]bool{}
 	for _, s := range it.SiteIDs {
 		sites[s] = true
@@ -150,7 +150,7 @@ func (db *DB) CreateItem(ctx context.Context, orgID string, it *roadmap.Item, by
 		return err
 	}
 	return db.Tx(ctx, func(tx *sql.Tx) error {
-		if err := db.checkItemRefs(ctx, tx, orgID, it); err != nil {
+		if err := db.checkRoadmapRefs(ctx, tx, orgID, it); err != nil {
 			return err
 		}
 		it.ID, it.OrgID, it.CreatedAt, it.UpdatedAt = core.NewID(), orgID, now.UTC(), now.UTC()
@@ -233,7 +233,7 @@ func (db *DB) UpdateItem(ctx context.Context, orgID string, it *roadmap.Item, by
 		if len(old) == 0 {
 			return core.ErrNotFound
 		}
-		if err := db.checkItemRefs(ctx, tx, orgID, it); err != nil {
+		if err := db.checkRoadmapRefs(ctx, tx, orgID, it); err != nil {
 			return err
 		}
 		fields := roadmap.Diff(old[0], it)
