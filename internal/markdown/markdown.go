@@ -14,10 +14,14 @@ import (
 	"github.com/microcosm-cc/bluemonday"
 	"github.com/yuin/goldmark"
 	"github.com/yuin/goldmark/extension"
+	"github.com/yuin/goldmark/renderer/html"
 )
 
 var (
-	md = goldmark.New(goldmark.WithExtensions(extension.Table, extension.Strikethrough))
+	md = goldmark.New(
+		goldmark.WithExtensions(extension.Table, extension.Strikethrough, extension.Linkify),
+		goldmark.WithRendererOptions(html.WithHardWraps()),
+	)
 	// Images only from this server (uploads are served under our own
 	// paths), so a lesson cannot track its readers through a remote image.
 	localImage = regexp.MustCompile(`^/[A-Za-z0-9/_.-]*$`)
@@ -44,8 +48,12 @@ var (
 // MaxSource bounds what Render accepts; longer input is cut.
 const MaxSource = 200_000
 
-// Render returns sanitised HTML for Markdown src.
-func Render(src string) template.HTML {
+// HTML renders src to sanitised HTML ("" for ""). An error of the
+// renderer (which only fails on writer errors) yields the text escaped.
+func HTML(src string) template.HTML {
+	if src == "" {
+		return ""
+	}
 	if len(src) > MaxSource {
 		src = src[:MaxSource]
 	}
@@ -56,6 +64,9 @@ func Render(src string) template.HTML {
 	out := policy.SanitizeBytes(buf.Bytes())
 	return template.HTML(out)
 }
+
+// Render is HTML under its older name.
+func Render(src string) template.HTML { return HTML(src) }
 
 // PlainText returns src without Markdown syntax, roughly, for search and
 // snippets.

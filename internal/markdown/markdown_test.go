@@ -34,3 +34,23 @@ func TestRenderSanitises(t *testing.T) {
 		}
 	}
 }
+
+func TestHTMLLikeTheCatalogueExpects(t *testing.T) {
+	for _, tt := range []struct{ in, want, not string }{
+		{"**Stop** de machine", "<strong>Stop</strong>", ""},
+		{"1. een\n2. twee", "<ol>", ""},
+		{`<a href="https://example.com" onclick="x()">a</a>`, "", "onclick"},
+		{"see https://example.com/manual", `href="https://example.com/manual"`, ""},
+	} {
+		got := string(HTML(tt.in))
+		if tt.want != "" && !strings.Contains(got, tt.want) {
+			t.Errorf("%q → %q, want %q in it", tt.in, got, tt.want)
+		}
+		if tt.not != "" && strings.Contains(strings.ToLower(got), tt.not) {
+			t.Errorf("%q → %q contains %q", tt.in, got, tt.not)
+		}
+	}
+	if HTML("") != "" {
+		t.Error("empty")
+	}
+}
