@@ -70,6 +70,7 @@ func (ix *Index) Load(ctx context.Context) (LoadStats, error) {
 	defer ix.refresh.Unlock()
 	start := time.Now()
 	m := newMem()
+	m.bulk = true
 	a := newAnalyzer()
 	var st LoadStats
 	var maxSeq int64

@@ -87,6 +87,10 @@ type mem struct {
 	del    delIndex
 
 	parts map[string]uint32 // org id → partition; "" (shared) is 0
+
+	// bulk defers the sorted key list and the typo index to the rebuild
+	// that ends a load.
+	bulk bool
 }
 
 func newMem() *mem {
@@ -135,9 +139,11 @@ func (m *mem) linkKey(s string, t uint32) {
 		id = uint32(len(m.keys))
 		m.keys = append(m.keys, key{s: s})
 		m.keyID[s] = id
-		i := sort.Search(len(m.sorted), func(i int) bool { return m.keys[m.sorted[i]].s >= s })
-		m.sorted = slices.Insert(m.sorted, i, id)
-		m.del.add(id, s)
+		if !m.bulk {
+			i := sort.Search(len(m.sorted), func(i int) bool { return m.keys[m.sorted[i]].s >= s })
+			m.sorted = slices.Insert(m.sorted, i, id)
+			m.del.add(id, s)
+		}
 	}
 	k := &m.keys[id]
 	if !slices.Contains(k.terms, t) {
@@ -176,7 +182,7 @@ func (m *mem) put(d *Doc, an analysis, seq int64) bool {
 	n := uint32(len(m.docs))
 	rec := docRec{
 		ref: ref, seq: seq, org: d.OrgID, kind: d.Kind, id: d.ID, typ: d.Type,
-		vis: d.Visibility, lang: d.Lang, pid: m.partition(d), static: float32(d.Boost),
+		vis: d.Visibility, lang: d.Lang, pid: m.partition(d), static: prior(d),
 		minutes: int32(d.Minutes), site: d.SiteID, comps: d.Competences,
 		title: d.Title, snippet: snippet(d.Body), url: d.URL, live: true,
 	}
@@ -256,7 +262,7 @@ func (m *mem) remove(n uint32) {
 // enough to make a rebuild worth its cost.
 func (m *mem) needsRebuild() bool {
 	tail := len(m.docs) - int(m.builtN)
-	lim := max(2000, int(m.builtN)/4)
+	lim := max(5000, int(m.builtN)/2)
 	return tail > lim || m.dead > lim
 }
 
@@ -317,6 +323,12 @@ func (m *mem) rebuild() {
 	m.tailMax = -1
 	m.dead = 0
 	m.del = buildDelIndex(m.keys)
+	m.sorted = m.sorted[:0]
+	for i := range m.keys {
+		m.sorted = append(m.sorted, uint32(i))
+	}
+	sort.Slice(m.sorted, func(a, b int) bool { return m.keys[m.sorted[a]].s < m.keys[m.sorted[b]].s })
+	m.bulk = false
 }
 
 // maxStaticFrom bounds the static score of documents numbered n or higher.
@@ -389,4 +401,14 @@ func snippet(body string) string {
 		cut = i
 	}
 	return body[:cut] + "…"
+}
+
+// prior is a document's static score in [0,1]: mostly its Boost, and a
+// little for a short title, so that among equal text matches "weld metal"
+// comes before "perform metal active gas welding".
+func prior(d *Doc) float32 {
+	words := 0
+	tokenize(d.Title, func(string) { words++ })
+	short := 3 / float32(2+max(words, 1))
+	return 0.7*float32(d.Boost) + 0.3*short
 }
