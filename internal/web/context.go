@@ -88,6 +88,12 @@ func (s *Server) withState(next http.Handler) http.Handler {
 		}
 		r = r.WithContext(context.WithValue(ctx, ctxKey{}, st))
 		if r.Method != http.MethodGet && r.Method != http.MethodHead && r.Method != http.MethodOptions {
+			if tooLarge(r) {
+				// Without this the CSRF field, unread past the limit, would
+				// make an oversized upload look like a forged form.
+				s.renderError(w, r, &core.Error{Code: core.ETooLarge, Message: "the upload is too large", Key: "error.too_large"})
+				return
+			}
 			if !s.csrfOK(r, st) {
 				s.log.Warn("csrf rejected", "path", r.URL.Path, "ip", clientIP(r))
 				s.renderError(w, r, &core.Error{Code: core.EForbidden, Message: "the form was stale or forged; reload the page and try again", Key: "error.csrf"})
@@ -96,6 +102,17 @@ func (s *Server) withState(next http.Handler) http.Handler {
 		}
 		next.ServeHTTP(w, r)
 	})
+}
+
+// tooLarge parses a multipart body and reports whether it is over the
+// request size limit.
+func tooLarge(r *http.Request) bool {
+	if !strings.HasPrefix(r.Header.Get("Content-Type"), "multipart/form-data") {
+		return false
+	}
+	err := r.ParseMultipartForm(maxUpload)
+	var mbe *http.MaxBytesError
+	return err != nil && (errors.As(err, &mbe) || strings.Contains(err.Error(), "request body too large"))
 }
 
 func (s *Server) csrfOK(r *http.Request, st *Request) bool {
