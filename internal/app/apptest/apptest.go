@@ -157,9 +157,11 @@ func (c *Client) Get(path string) *Response {
 // /signin or / first if it has none) unless form already has a csrf field.
 func (c *Client) Post(path string, form url.Values) *Response {
 	c.t.Helper()
-	if form == nil {
-		form = url.Values{}
+	f := url.Values{}
+	for k, v := range form {
+		f[k] = v
 	}
+	form = f
 	if _, ok := form["csrf"]; !ok {
 		form.Set("csrf", c.token())
 	}
@@ -259,3 +261,9 @@ func (h *testHandler) WithAttrs(as []slog.Attr) slog.Handler {
 }
 
 func (h *testHandler) WithGroup(string) slog.Handler { return h }
+
+// Cookies returns the client's cookies for u.
+func (c *Client) Cookies(u *url.URL) []*http.Cookie { return c.http.Jar.Cookies(u) }
+
+// SetCookies sets cookies for u, e.g. to replay a stolen session cookie.
+func (c *Client) SetCookies(u *url.URL, cs []*http.Cookie) { c.http.Jar.SetCookies(u, cs) }
