@@ -139,6 +139,11 @@ func (s *server) wrap(rt route) http.Handler {
 				s.writeError(w, r, fmt.Errorf("panic: %v", v))
 			}
 		}()
+		// Tell the app's metrics and logs which route this is: the app's
+		// mux only sees the prefix this handler is mounted at.
+		if rs, ok := w.(interface{ SetRoute(string) }); ok {
+			rs.SetRoute(rt.Pattern())
+		}
 		w.Header().Set("Cache-Control", "no-store")
 		var p caller
 		if !rt.Public {

@@ -11,6 +11,7 @@ import (
 	"reflect"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/bakenhq/baken/internal/core"
 )
@@ -65,7 +66,9 @@ func (s *server) writeError(w http.ResponseWriter, r *http.Request, err error) {
 	}
 	body := errorJSON{Code: code, Message: "internal error"}
 	if status == http.StatusInternalServerError {
-		s.log.ErrorContext(r.Context(), "api: internal error", "method", r.Method, "path", r.URL.Path, "err", err)
+		// The app sets the request id on the response before calling us.
+		s.log.ErrorContext(r.Context(), "api: internal error", "request_id", w.Header().Get("X-Request-Id"),
+			"method", r.Method, "path", r.URL.Path, "err", err)
 	} else {
 		var e *core.Error
 		if errors.As(err, &e) {
@@ -284,6 +287,10 @@ func notFound(err error, what string) error {
 	}
 	return err
 }
+
+// ts is how times are shown: UTC, to the microsecond the store keeps, so
+// that a record reads the same right after it is written as later.
+func ts(t time.Time) time.Time { return t.UTC().Truncate(time.Microsecond) }
 
 // list is the envelope of every list response.
 type list[T any] struct {

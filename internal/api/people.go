@@ -41,7 +41,7 @@ func personOut(p *tenancy.Person) personJSON {
 	return personJSON{ID: p.ID, Name: p.Name, Email: opt(p.Email), EmployeeNumber: opt(p.EmployeeNumber), JobTitle: p.JobTitle,
 		TeamID: opt(p.TeamID), TeamName: opt(p.TeamName), SiteID: opt(p.SiteID), SiteName: opt(p.SiteName),
 		StartDate: optDate(p.StartDate), Language: opt(p.Language), Active: p.Active, LeftOn: optDate(p.LeftOn),
-		Roles: roles, HasPassword: p.HasPassword, HasPIN: p.HasPIN, CreatedAt: p.CreatedAt, UpdatedAt: p.UpdatedAt}
+		Roles: roles, HasPassword: p.HasPassword, HasPIN: p.HasPIN, CreatedAt: ts(p.CreatedAt), UpdatedAt: ts(p.UpdatedAt)}
 }
 
 func optDate(t time.Time) *string {

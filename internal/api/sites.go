@@ -17,7 +17,7 @@ type siteJSON struct {
 }
 
 func siteOut(s *tenancy.Site) siteJSON {
-	return siteJSON{ID: s.ID, Name: s.Name, Address: s.Address, CreatedAt: s.CreatedAt}
+	return siteJSON{ID: s.ID, Name: s.Name, Address: s.Address, CreatedAt: ts(s.CreatedAt)}
 }
 
 // siteInput is the body of POST /sites and PATCH /sites/{id}.

@@ -22,7 +22,7 @@ type teamJSON struct {
 
 func teamOut(t *tenancy.Team) teamJSON {
 	return teamJSON{ID: t.ID, Name: t.Name, SiteID: opt(t.SiteID), SiteName: opt(t.SiteName),
-		LeadID: opt(t.LeadID), LeadName: opt(t.LeadName), MemberCount: t.MemberCount, CreatedAt: t.CreatedAt}
+		LeadID: opt(t.LeadID), LeadName: opt(t.LeadName), MemberCount: t.MemberCount, CreatedAt: ts(t.CreatedAt)}
 }
 
 // opt is nil for "", so that an absent value is null in JSON.
