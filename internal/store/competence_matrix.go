@@ -72,38 +72,66 @@ func (db *DB) Matrix(ctx context.Context, orgID string, q MatrixQuery, now time.
 		return nil, err
 	}
 
-	// Requirements of those people, merged over their role profiles.
+	// Requirements of those people, merged over their role profiles: the
+	// profiles' requirements and who holds which are read separately and
+	// joined here, which reads a few hundred rows instead of people ×
+	// requirements.
 	reqs := map[string]map[string]competence.Requirement{}
 	required := map[string]bool{}
-	rrows, err := db.read.QueryContext(ctx, `SELECT h.person_id, q.competence_id, q.level, q.essential
-		FROM person_role_profiles h JOIN role_requirements q ON q.profile_id = h.profile_id AND q.org_id = h.org_id
-		JOIN people p ON p.id = h.person_id AND p.org_id = h.org_id
-		WHERE h.org_id = $1 AND `+peopleCond, args...)
+	held := map[string][]string{} // profile → people
+	hrows, err := db.read.QueryContext(ctx, `SELECT h.profile_id, h.person_id FROM person_role_profiles h
+		JOIN people p ON p.id = h.person_id AND p.org_id = h.org_id WHERE h.org_id = $1 AND `+peopleCond, args...)
 	if err != nil {
 		return nil, db.Err(err)
 	}
-	for rrows.Next() {
-		var pid string
-		var r competence.Requirement
-		if err := rrows.Scan(&pid, &r.CompetenceID, &r.Level, &r.Essential); err != nil {
-			rrows.Close()
+	for hrows.Next() {
+		var prof, pid string
+		if err := hrows.Scan(&prof, &pid); err != nil {
+			hrows.Close()
 			return nil, err
 		}
-		m := reqs[pid]
-		if m == nil {
-			m = map[string]competence.Requirement{}
-			reqs[pid] = m
-		}
-		if cur, ok := m[r.CompetenceID]; ok {
-			r.Level = max(r.Level, cur.Level)
-			r.Essential = r.Essential || cur.Essential
-		}
-		m[r.CompetenceID] = r
-		required[r.CompetenceID] = true
+		held[prof] = append(held[prof], pid)
 	}
-	rrows.Close()
-	if err := rrows.Err(); err != nil {
+	hrows.Close()
+	if err := hrows.Err(); err != nil {
 		return nil, err
+	}
+	if len(held) > 0 {
+		pargs := []any{orgID}
+		for prof := range held {
+			pargs = append(pargs, prof)
+		}
+		rrows, err := db.read.QueryContext(ctx, `SELECT profile_id, competence_id, level, essential FROM role_requirements
+			WHERE org_id = $1 AND profile_id IN (`+In(2, len(held))+`)`, pargs...)
+		if err != nil {
+			return nil, db.Err(err)
+		}
+		for rrows.Next() {
+			var prof string
+			var r competence.Requirement
+			if err := rrows.Scan(&prof, &r.CompetenceID, &r.Level, &r.Essential); err != nil {
+				rrows.Close()
+				return nil, err
+			}
+			required[r.CompetenceID] = true
+			for _, pid := range held[prof] {
+				m := reqs[pid]
+				if m == nil {
+					m = map[string]competence.Requirement{}
+					reqs[pid] = m
+				}
+				q := r
+				if cur, ok := m[r.CompetenceID]; ok {
+					q.Level = max(q.Level, cur.Level)
+					q.Essential = q.Essential || cur.Essential
+				}
+				m[r.CompetenceID] = q
+			}
+		}
+		rrows.Close()
+		if err := rrows.Err(); err != nil {
+			return nil, err
+		}
 	}
 
 	// Columns.
@@ -143,28 +171,59 @@ func (db *DB) Matrix(ctx context.Context, orgID string, q MatrixQuery, now time.
 }
 
 // matrixLevels reads the maintained levels of the matrix's people; the
-// columns are filtered in memory, which beats a long IN list.
+// columns are filtered in memory, which beats a long IN list. A cell needs
+// level, validated, self level and expiry only.
 func (db *DB) matrixLevels(ctx context.Context, orgID, peopleCond string, args []any, comps []*competence.Competence) ([]competence.Current, error) {
 	want := make(map[string]bool, len(comps))
 	for _, c := range comps {
 		want[c.ID] = true
 	}
-	rows, err := db.read.QueryContext(ctx, `SELECT l.person_id, l.competence_id, l.level, l.validated, l.self_level, l.evidence_id, l.kind, l.evidence_at, l.valid_until, l.next_change
-		FROM current_levels l JOIN people p ON p.id = l.person_id AND p.org_id = l.org_id
-		WHERE l.org_id = $1 AND `+peopleCond, args...)
+	from := ` FROM current_levels l WHERE l.org_id = $1 AND l.person_id IN (SELECT p.id FROM people p WHERE ` + peopleCond + `)`
+	var out []competence.Current
+	if db.engine == SQLite {
+		// One row per person holding all their levels as fixed-layout
+		// entries, cut here (see deriveRangePacked): the driver's cost is
+		// per row and per column, not per byte. Entry: competence(36)
+		// level(1) validated(1) self(1) valid_until(27 or "-").
+		rows, err := db.read.QueryContext(ctx, `SELECT l.person_id, group_concat(l.competence_id || l.level || l.validated || l.self_level || COALESCE(l.valid_until, '-'), '')`+from+` GROUP BY l.person_id`, args...)
+		if err != nil {
+			return nil, db.Err(err)
+		}
+		defer rows.Close()
+		var person, v string
+		for rows.Next() {
+			if err := rows.Scan(&person, &v); err != nil {
+				return nil, err
+			}
+			for len(v) >= 40 {
+				comp := v[0:36]
+				c := competence.Current{PersonID: person, CompetenceID: comp, Level: int(v[36] - '0'), Validated: v[37] == '1', SelfLevel: int(v[38] - '0')}
+				if v[39] == '-' {
+					v = v[40:]
+				} else if len(v) >= 39+27 {
+					c.ValidUntil, _ = parseFixed(v[39 : 39+27])
+					v = v[39+27:]
+				} else {
+					return nil, fmt.Errorf("matrix: unexpected level entry %q", v)
+				}
+				if want[comp] {
+					out = append(out, c)
+				}
+			}
+		}
+		return out, rows.Err()
+	}
+	rows, err := db.read.QueryContext(ctx, `SELECT l.person_id, l.competence_id, l.level, l.validated, l.self_level, l.valid_until`+from, args...)
 	if err != nil {
 		return nil, db.Err(err)
 	}
 	defer rows.Close()
-	var out []competence.Current
-	var kind string
 	for rows.Next() {
 		var c competence.Current
-		if err := rows.Scan(&c.PersonID, &c.CompetenceID, &c.Level, &c.Validated, &c.SelfLevel, &c.EvidenceID, &kind, Time{&c.At}, Time{&c.ValidUntil}, Time{&c.NextChange}); err != nil {
+		if err := rows.Scan(&c.PersonID, &c.CompetenceID, &c.Level, &c.Validated, &c.SelfLevel, Time{&c.ValidUntil}); err != nil {
 			return nil, err
 		}
 		if want[c.CompetenceID] {
-			c.Kind = competence.Kind(kind)
 			out = append(out, c)
 		}
 	}
