@@ -10,6 +10,7 @@ import (
 
 	"github.com/bakenhq/baken/internal/store"
 	"github.com/bakenhq/baken/internal/store/storetest"
+	"github.com/bakenhq/baken/internal/tenancy"
 )
 
 // scenario is one request against a fresh world and what must come back.
@@ -231,6 +232,22 @@ func TestPeople(t *testing.T) {
 		{name: "patch same roles needs no admin", method: "PATCH", path: "/api/v1/people/{leadA}", token: "lnd", body: `{"roles":["team_lead"]}`, status: 200},
 		{name: "L&D cannot change roles", method: "PATCH", path: "/api/v1/people/{empA}", token: "lnd", body: `{"roles":["team_lead"]}`, status: 403, code: "forbidden"},
 		{name: "L&D cannot change an admin", method: "PATCH", path: "/api/v1/people/{adminA}", token: "lnd", body: `{"job_title":"x"}`, status: 403, code: "forbidden"},
+		{name: "L&D cannot change a platform operator", method: "GET", path: "/api/v1/me", token: "lnd", status: 200,
+			after: func(t *testing.T, w *world, _ response) {
+				op := &tenancy.Person{Name: "Olga Operator", PlatformAdmin: true}
+				if err := w.db.CreatePerson(t.Context(), w.A.Org.ID, op); err != nil {
+					t.Fatal(err)
+				}
+				if res := w.do("PATCH", "/api/v1/people/"+op.ID, "lnd", `{"job_title":"x"}`); res.Status != 403 {
+					t.Errorf("L&D changes a platform operator: %d %s", res.Status, res.Body)
+				}
+				if res := w.do("POST", "/api/v1/people/"+op.ID+"/deactivate", "lnd", ""); res.Status != 403 {
+					t.Errorf("L&D deactivates a platform operator: %d %s", res.Status, res.Body)
+				}
+				if res := w.do("PATCH", "/api/v1/people/"+op.ID, "admin", `{"job_title":"Beheer"}`); res.Status != 200 {
+					t.Errorf("admin changes a platform operator: %d %s", res.Status, res.Body)
+				}
+			}},
 		{name: "admin changes roles", method: "PATCH", path: "/api/v1/people/{empA}", token: "admin", body: `{"roles":["team_lead","expert"]}`, status: 200,
 			contains: []string{`"roles":["employee","team_lead","expert"]`},
 			after: func(t *testing.T, w *world, _ response) {

@@ -227,7 +227,7 @@ func (s *server) updatePerson(w http.ResponseWriter, r *http.Request, p caller) 
 	if err != nil {
 		return err
 	}
-	if !p.CanManagePerson(person.Roles) {
+	if !p.CanManagePerson(protectedRoles(person)) {
 		return core.Forbidden("change this person")
 	}
 	var in personInput
@@ -270,6 +270,15 @@ func (s *server) updatePerson(w http.ResponseWriter, r *http.Request, p caller) 
 	return writeJSON(w, http.StatusOK, personOut(updated))
 }
 
+// protectedRoles are the roles that decide who may manage person: a
+// platform operator is guarded like an organisation admin.
+func protectedRoles(person *tenancy.Person) []core.Role {
+	if person.PlatformAdmin {
+		return append(slices.Clone(person.Roles), core.RoleOrgAdmin)
+	}
+	return person.Roles
+}
+
 // keepAnAdmin refuses a change that would leave the organisation without
 // an active organisation admin. Errors: EConflict.
 func (s *server) keepAnAdmin(r *http.Request, p caller, personID string) error {
@@ -294,7 +303,7 @@ func (s *server) deactivatePerson(w http.ResponseWriter, r *http.Request, p call
 	if err != nil {
 		return err
 	}
-	if !p.CanManagePerson(person.Roles) {
+	if !p.CanManagePerson(protectedRoles(person)) {
 		return core.Forbidden("deactivate this person")
 	}
 	if !person.Active {
@@ -333,7 +342,7 @@ func (s *server) reactivatePerson(w http.ResponseWriter, r *http.Request, p call
 	if err != nil {
 		return err
 	}
-	if !p.CanManagePerson(person.Roles) {
+	if !p.CanManagePerson(protectedRoles(person)) {
 		return core.Forbidden("reactivate this person")
 	}
 	if person.Active {
