@@ -36,6 +36,7 @@ type Request struct {
 	Session   *store.Session
 	Lang      string
 	CSRF      string
+	srv       *Server // for blocks other areas render (home sections, header tools)
 }
 
 // From returns the request state the middleware attached.
@@ -72,7 +73,7 @@ func (s *Server) setCookie(w http.ResponseWriter, r *http.Request, name, value s
 // the CSRF token of every state-changing request.
 func (s *Server) withState(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		st := &Request{}
+		st := &Request{srv: s}
 		ctx := r.Context()
 		if c, err := r.Cookie(sessionCookie); err == nil && c.Value != "" {
 			s.loadSession(ctx, w, r, st, c.Value)

@@ -30,6 +30,7 @@ type Page struct {
 	Error       string
 	FieldErrors map[string]string
 	Nav         []NavItem
+	HeaderTools []template.HTML // e.g. the notification bell (AddHeaderTool)
 }
 
 // NavItem is one entry of the main navigation.
@@ -67,6 +68,7 @@ func (s *Server) NewPage(r *http.Request, titleKey string) Page {
 	}
 	if st.Principal != nil {
 		p.Nav = s.nav(r, st)
+		p.HeaderTools = s.headerTools(r)
 	}
 	return p
 }

@@ -1,0 +1,148 @@
+// Package projindex turns lessons learned and projects into search
+// documents (internal/search) and keeps the index in step: every change
+// of a lesson or a project goes through Lesson or Project here.
+//
+// What is indexed, and what never is:
+//   - Published lessons with visibility organisation (VisOrg) or community
+//     (VisPublic: every organisation on the platform finds them). Their
+//     documents carry the title and the five sections only, never the
+//     author's, reviewer's or organisation's name, so a search result
+//     can never name what the author chose to keep anonymous.
+//   - Lessons visible to a team only, drafts and lessons in review are
+//     not indexed: the search scope knows organisations, not teams.
+//   - Open projects (VisOrg), so that "join this working group" is found.
+//   - Reflections are private and never indexed.
+package projindex
+
+import (
+	"context"
+	"strings"
+
+	"github.com/bakenhq/baken/internal/project"
+	"github.com/bakenhq/baken/internal/search"
+)
+
+// Search kinds of this area. They are kinds of their own (not
+// search.KindLearning) so that the catalogue's reindexing of its items
+// never drops them; the type facet shows them as learning types.
+const (
+	KindLesson  search.Kind = "lesson"
+	KindProject search.Kind = "project"
+)
+
+// Indexer is what this area needs of the search engine; *search.Index
+// implements it.
+type Indexer interface {
+	Upsert(ctx context.Context, orgID string, docs ...search.Doc) error
+	Delete(ctx context.Context, orgID string, kind search.Kind, ids ...string) error
+}
+
+var _ Indexer = (*search.Index)(nil)
+
+// LessonURL is where a lesson's page lives.
+func LessonURL(id string) string { return "/lessons/" + id }
+
+// ProjectURL is where a project's page lives.
+func ProjectURL(id string) string { return "/projects/" + id }
+
+// LessonDoc returns the search document of a lesson; ok is false when the
+// lesson must not be in the index.
+func LessonDoc(l *project.Lesson) (d search.Doc, ok bool) {
+	if l.Status != project.LessonPublished {
+		return d, false
+	}
+	vis := search.VisOrg
+	switch l.Visibility {
+	case project.VisCommunity:
+		vis = search.VisPublic
+	case project.VisOrg:
+	default:
+		return d, false
+	}
+	var sites []string
+	for _, p := range l.Places {
+		if p.SiteID != "" {
+			sites = append(sites, p.SiteID)
+		}
+	}
+	d = search.Doc{
+		Kind:        KindLesson,
+		ID:          l.ID,
+		OrgID:       l.OrgID,
+		Visibility:  vis,
+		Lang:        l.Lang,
+		Title:       l.Title,
+		Body:        l.Text(),
+		Labels:      []search.Label{{Lang: l.Lang, Text: l.Title, Title: true}},
+		Type:        string(KindLesson),
+		Competences: append([]string(nil), l.Competences...),
+		Boost:       min(0.3+float64(l.Helped)/100, 0.9),
+		URL:         LessonURL(l.ID),
+	}
+	if vis == search.VisOrg && len(sites) == 1 {
+		d.SiteID = sites[0]
+	}
+	return d, true
+}
+
+// ProjectDoc returns the search document of a project; ok is false for
+// closed projects (their lessons stay findable).
+func ProjectDoc(p *project.Project) (d search.Doc, ok bool) {
+	if p.Status != project.Open {
+		return d, false
+	}
+	d = search.Doc{
+		Kind:       KindProject,
+		ID:         p.ID,
+		OrgID:      p.OrgID,
+		Visibility: search.VisOrg,
+		Title:      project.Pick("", p.TitleNL, p.TitleEN),
+		Body:       strings.Join([]string{p.GoalNL, p.GoalEN, p.CallText}, "\n"),
+		Type:       string(KindProject),
+		SiteID:     p.SiteID,
+		Boost:      0.4,
+		URL:        ProjectURL(p.ID),
+	}
+	if p.TitleNL != "" {
+		d.Lang = "nl"
+		d.Labels = append(d.Labels, search.Label{Lang: "nl", Text: p.TitleNL, Title: true})
+	}
+	if p.TitleEN != "" {
+		if p.TitleNL == "" {
+			d.Lang = "en"
+		} else {
+			d.Lang = ""
+		}
+		d.Labels = append(d.Labels, search.Label{Lang: "en", Text: p.TitleEN, Title: true})
+	}
+	if p.CallOpen {
+		d.Boost = 0.6
+	}
+	for _, c := range p.Competences {
+		d.Competences = append(d.Competences, c.CompetenceID)
+	}
+	return d, true
+}
+
+// Lesson puts a lesson in the index or takes it out, as LessonDoc says.
+// A nil index does nothing.
+func Lesson(ctx context.Context, ix Indexer, l *project.Lesson) error {
+	if ix == nil {
+		return nil
+	}
+	if d, ok := LessonDoc(l); ok {
+		return ix.Upsert(ctx, l.OrgID, d)
+	}
+	return ix.Delete(ctx, l.OrgID, KindLesson, l.ID)
+}
+
+// Project puts a project in the index or takes it out.
+func Project(ctx context.Context, ix Indexer, p *project.Project) error {
+	if ix == nil {
+		return nil
+	}
+	if d, ok := ProjectDoc(p); ok {
+		return ix.Upsert(ctx, p.OrgID, d)
+	}
+	return ix.Delete(ctx, p.OrgID, KindProject, p.ID)
+}
