@@ -40,3 +40,6 @@ type Feedback struct {
 	PersonName string
 	PlaceCode  string
 }
+
+// Count returns the number of usages of kind k (for templates).
+func (s *UsageStats) Count(k string) int { return s.Counts[UsageKind(k)] }

@@ -48,3 +48,30 @@ func (db *DB) Media(ctx context.Context, viewerOrgID, id string) (*catalogue.Med
 	}
 	return &m, nil
 }
+
+// MediaInfo returns type and size (not the data) of media of orgID by id,
+// for pages that show them. Unknown ids are left out.
+func (db *DB) MediaInfo(ctx context.Context, orgID string, ids []string) (map[string]*catalogue.Media, error) {
+	out := map[string]*catalogue.Media{}
+	if len(ids) == 0 {
+		return out, nil
+	}
+	args := []any{orgID}
+	for _, id := range ids {
+		args = append(args, id)
+	}
+	rows, err := db.read.QueryContext(ctx, `SELECT id, org_id, content_type, size, width, height, name, sha256 FROM learning_media
+ WHERE org_id = $1 AND id IN (`+In(2, len(ids))+`)`, args...)
+	if err != nil {
+		return nil, db.Err(err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var m catalogue.Media
+		if err := rows.Scan(&m.ID, &m.OrgID, &m.ContentType, &m.Size, &m.Width, &m.Height, &m.Name, &m.SHA256); err != nil {
+			return nil, err
+		}
+		out[m.ID] = &m
+	}
+	return out, rows.Err()
+}

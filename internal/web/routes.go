@@ -58,6 +58,7 @@ func (s *Server) routes() {
 	s.registerPlatform()
 	s.registerProposals()
 	s.registerProjects()
+	s.registerCatalogue()
 	m.HandleFunc("/", s.NotFound)
 }
 

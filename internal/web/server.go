@@ -18,6 +18,7 @@ import (
 	"time"
 
 	"github.com/bakenhq/baken/internal/core"
+	"github.com/bakenhq/baken/internal/search"
 	"github.com/bakenhq/baken/internal/store"
 )
 
@@ -32,6 +33,10 @@ type Options struct {
 	// set automatically for requests that arrive over TLS.
 	SecureCookies bool
 	Version       string
+	// Search is the node's search index, which the catalogue keeps in
+	// step with its items and places. Nil: changes are written to the
+	// database only (search_docs), where a shared index picks them up.
+	Search *search.Index
 }
 
 // Server is the HTML user interface.
