@@ -345,25 +345,25 @@ func (s *Server) itemAbout(w http.ResponseWriter, r *http.Request) {
 
 type itemFormView struct {
 	Page
-	Item        *catalogue.Item
-	New         bool
-	Types       []catalogue.Type
+	Item         *catalogue.Item
+	New          bool
+	Types        []catalogue.Type
 	Visibilities []catalogue.Visibility
-	Competences []*competence.Competence
-	Scale       competence.Scale
-	Outcomes    []catalogue.Outcome // form rows
-	Roles       []*competence.RoleProfile
-	Teams       []*tenancy.Team
-	Places      []*catalogue.Place
-	PlaceIDs    map[string]bool // places the item is bound to
-	Steps       []catalogue.Step
-	Media       map[string]*catalogue.Media
-	RoleSet     map[string]bool
-	TeamSet     map[string]bool
-	SafetyNL    string
-	SafetyEN    string
-	ToolsNL     string
-	ToolsEN     string
+	Competences  []*competence.Competence
+	Scale        competence.Scale
+	Outcomes     []catalogue.Outcome // form rows
+	Roles        []*competence.RoleProfile
+	Teams        []*tenancy.Team
+	Places       []*catalogue.Place
+	PlaceIDs     map[string]bool // places the item is bound to
+	Steps        []catalogue.Step
+	Media        map[string]*catalogue.Media
+	RoleSet      map[string]bool
+	TeamSet      map[string]bool
+	SafetyNL     string
+	SafetyEN     string
+	ToolsNL      string
+	ToolsEN      string
 }
 
 func joinLines(l []string) string {
@@ -382,7 +382,7 @@ func (s *Server) renderItemForm(w http.ResponseWriter, r *http.Request, status i
 	ctx := r.Context()
 	v := itemFormView{Page: s.NewPage(r, "learn.edit"), Item: it, New: isNew, Types: catalogue.Types, PlaceIDs: placeIDs,
 		Visibilities: []catalogue.Visibility{catalogue.VisOrg, catalogue.VisPartners, catalogue.VisPublic},
-		RoleSet: map[string]bool{}, TeamSet: map[string]bool{}}
+		RoleSet:      map[string]bool{}, TeamSet: map[string]bool{}}
 	if isNew {
 		v.Title = v.T("learn.new")
 	}
