@@ -3,10 +3,12 @@ package api
 import (
 	"context"
 	"encoding/json"
+	"fmt"
 	"io"
 	"net/http"
 	"net/http/httptest"
 	"strings"
+	"sync/atomic"
 	"testing"
 
 	"github.com/bakenhq/baken/internal/auth"
@@ -29,22 +31,30 @@ type org struct {
 
 // world is two organisations on one database, built alike so that every
 // request can be tried with the other organisation's ids.
+//
+// Many worlds can share one database: slugs and email domains carry a
+// sequence number, and tenancy keeps the worlds apart (which the tests
+// exercise as a bonus).
 type world struct {
-	t    *testing.T
-	db   *store.DB
-	srv  *server
-	A, B *org
+	t      *testing.T
+	db     *store.DB
+	srv    *server
+	A, B   *org
+	domain string // email domain of this world's people
 }
+
+var worldSeq atomic.Int64
 
 func newWorld(t *testing.T, db *store.DB) *world {
 	t.Helper()
-	w := &world{t: t, db: db, srv: newServer(db, nil)}
-	w.A = w.makeOrg("a")
-	w.B = w.makeOrg("b")
+	n := worldSeq.Add(1)
+	w := &world{t: t, db: db, srv: newServer(db, nil), domain: fmt.Sprintf("w%d.example.nl", n)}
+	w.A = w.makeOrg("a", n)
+	w.B = w.makeOrg("b", n)
 	return w
 }
 
-func (w *world) makeOrg(tag string) *org {
+func (w *world) makeOrg(tag string, n int64) *org {
 	t, ctx, db := w.t, context.Background(), w.db
 	t.Helper()
 	must := func(err error) {
@@ -53,7 +63,7 @@ func (w *world) makeOrg(tag string) *org {
 			t.Fatal(err)
 		}
 	}
-	o := &org{Org: &tenancy.Organisation{Kind: tenancy.Company, Name: "Org " + tag, Slug: "org-" + tag}}
+	o := &org{Org: &tenancy.Organisation{Kind: tenancy.Company, Name: "Org " + tag, Slug: fmt.Sprintf("org-%s-%d", tag, n)}}
 	must(db.CreateOrganisation(ctx, o.Org))
 	id := o.Org.ID
 	o.Site = &tenancy.Site{Name: "Hengelo", Address: "Industrieweg 1"}
@@ -67,8 +77,8 @@ func (w *world) makeOrg(tag string) *org {
 		must(db.CreatePerson(ctx, id, p))
 		return p
 	}
-	o.Admin = person("Anna Admin", "admin-"+tag+"@example.nl", "1", core.RoleOrgAdmin)
-	o.LnD = person("Lotte Leren", "lnd-"+tag+"@example.nl", "2", core.RoleLearning)
+	o.Admin = person("Anna Admin", "admin-"+tag+"@"+w.domain, "1", core.RoleOrgAdmin)
+	o.LnD = person("Lotte Leren", "lnd-"+tag+"@"+w.domain, "2", core.RoleLearning)
 	o.Employee = person("Erik Werker", "", "3")
 	o.Lead = person("Tom Teamleider", "", "4", core.RoleTeamLead)
 	o.Left = person("Vera Vertrokken", "", "5", core.RoleOrgAdmin)
@@ -95,7 +105,7 @@ func (w *world) makeOrg(tag string) *org {
 // vars replaces {name} placeholders in paths and bodies with the ids of
 // the world: {siteA}, {teamB}, {empA}, …
 func (w *world) vars(s string) string {
-	var pairs []string
+	pairs := []string{"{domain}", w.domain}
 	for tag, o := range map[string]*org{"A": w.A, "B": w.B} {
 		pairs = append(pairs,
 			"{site"+tag+"}", o.Site.ID, "{site2"+tag+"}", o.Site2.ID, "{team"+tag+"}", o.Team.ID,
