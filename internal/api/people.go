@@ -317,14 +317,7 @@ func (s *server) deactivatePerson(w http.ResponseWriter, r *http.Request, p call
 			return err
 		}
 	}
-	person.Active, person.LeftOn, person.Roles = false, time.Time{}, nil
-	if err := s.db.UpdatePerson(r.Context(), p.OrgID, person); err != nil {
-		return err
-	}
-	if err := s.db.DeletePersonSessions(r.Context(), p.OrgID, person.ID, ""); err != nil {
-		return err
-	}
-	if _, err := s.db.RevokePersonAPITokens(r.Context(), p.OrgID, person.ID, time.Now()); err != nil {
+	if err := s.db.DeactivatePerson(r.Context(), p.OrgID, person.ID, time.Now()); err != nil {
 		return err
 	}
 	s.audit(r, p, "person.deactivate", person.Name, "")

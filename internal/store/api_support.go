@@ -79,3 +79,25 @@ func (db *DB) RevokePersonAPITokens(ctx context.Context, orgID, personID string,
 	n, err := res.RowsAffected()
 	return int(n), err
 }
+
+// DeactivatePerson marks a person of orgID as left on the day of at, ends
+// their sessions and revokes their API tokens, all in one transaction, so
+// that no one who left keeps a way in. Errors: ENotFound.
+func (db *DB) DeactivatePerson(ctx context.Context, orgID, personID string, at time.Time) error {
+	at = at.UTC()
+	return db.Tx(ctx, func(tx *sql.Tx) error {
+		res, err := tx.ExecContext(ctx, `UPDATE people SET active = $3, left_on = $4, updated_at = $5 WHERE org_id = $1 AND id = $2`,
+			orgID, personID, false, Date(at), T(at))
+		if err != nil {
+			return db.Err(err)
+		}
+		if err := mustAffect(res); err != nil {
+			return err
+		}
+		if _, err := tx.ExecContext(ctx, `DELETE FROM sessions WHERE org_id = $1 AND person_id = $2`, orgID, personID); err != nil {
+			return db.Err(err)
+		}
+		_, err = tx.ExecContext(ctx, `UPDATE api_tokens SET revoked_at = $3 WHERE org_id = $1 AND person_id = $2 AND revoked_at IS NULL`, orgID, personID, T(at))
+		return db.Err(err)
+	})
+}

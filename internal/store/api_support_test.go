@@ -115,3 +115,54 @@ func TestAPITokenBookkeeping(t *testing.T) {
 		}
 	})
 }
+
+func TestDeactivatePerson(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		ctx := context.Background()
+		a := &tenancy.Organisation{Kind: tenancy.Company, Name: "A", Slug: "org-a"}
+		b := &tenancy.Organisation{Kind: tenancy.Company, Name: "B", Slug: "org-b"}
+		for _, o := range []*tenancy.Organisation{a, b} {
+			if err := db.CreateOrganisation(ctx, o); err != nil {
+				t.Fatal(err)
+			}
+		}
+		p := &tenancy.Person{Name: "Jan"}
+		if err := db.CreatePerson(ctx, a.ID, p); err != nil {
+			t.Fatal(err)
+		}
+		now := time.Now()
+		if err := db.CreateSession(ctx, &store.Session{TokenHash: "s1", PersonID: p.ID, OrgID: a.ID, CSRF: "c", CreatedAt: now, ExpiresAt: now.Add(time.Hour), LastSeenAt: now}); err != nil {
+			t.Fatal(err)
+		}
+		if err := db.CreateAPIToken(ctx, a.ID, &store.APIToken{PersonID: p.ID, Name: "ci", Role: core.RoleEmployee, TokenHash: "h1"}); err != nil {
+			t.Fatal(err)
+		}
+		// B cannot deactivate A's person, and nothing of A's changes.
+		if err := db.DeactivatePerson(ctx, b.ID, p.ID, now); !errors.Is(err, core.ErrNotFound) {
+			t.Fatalf("B deactivates A's person: %v", err)
+		}
+		if got, _ := db.Person(ctx, a.ID, p.ID); !got.Active {
+			t.Fatal("A's person deactivated by B")
+		}
+		if _, err := db.SessionByHash(ctx, "s1", now); err != nil {
+			t.Fatalf("A's session gone after B's attempt: %v", err)
+		}
+		if _, err := db.APITokenByHash(ctx, "h1"); err != nil {
+			t.Fatalf("A's token gone after B's attempt: %v", err)
+		}
+
+		if err := db.DeactivatePerson(ctx, a.ID, p.ID, now); err != nil {
+			t.Fatal(err)
+		}
+		got, _ := db.Person(ctx, a.ID, p.ID)
+		if got.Active || got.LeftOn.Format("2006-01-02") != now.UTC().Format("2006-01-02") {
+			t.Fatalf("after deactivation: active %v, left on %v", got.Active, got.LeftOn)
+		}
+		if _, err := db.SessionByHash(ctx, "s1", now); !errors.Is(err, core.ErrNotFound) {
+			t.Fatalf("session survives deactivation: %v", err)
+		}
+		if _, err := db.APITokenByHash(ctx, "h1"); !errors.Is(err, core.ErrNotFound) {
+			t.Fatalf("token survives deactivation: %v", err)
+		}
+	})
+}
