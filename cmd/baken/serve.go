@@ -22,8 +22,10 @@ func serve(ctx context.Context, e *env, args []string) error {
 	var d dbFlags
 	d.register(fs, e)
 	addr := fs.String("addr", envOr(e, "BAKEN_ADDR", "localhost:8080"), "address to listen on (env BAKEN_ADDR)")
+	var err error
 	withDemo := fs.Bool("demo", e.getenv("BAKEN_DEMO") == "1", "seed the demo company into an empty database (env BAKEN_DEMO=1)")
 	secure := fs.Bool("secure-cookies", e.getenv("BAKEN_SECURE_COOKIES") == "1", "mark cookies Secure; use behind an HTTPS proxy (env BAKEN_SECURE_COOKIES=1)")
+	dg := digestFlags(fs, e)
 	if err := parse(fs, args); err != nil {
 		return err
 	}
@@ -32,6 +34,9 @@ func serve(ctx context.Context, e *env, args []string) error {
 	}
 	cfg := d.config(e)
 	cfg.Addr, cfg.Demo, cfg.SecureCookies = *addr, *withDemo, *secure
+	if cfg.Digest, err = dg(); err != nil {
+		return usageError{err.Error()}
+	}
 	a, err := app.New(ctx, cfg)
 	if err != nil {
 		return err

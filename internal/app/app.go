@@ -16,6 +16,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/bakenhq/baken/internal/digest"
 	"github.com/bakenhq/baken/internal/store"
 	"github.com/bakenhq/baken/internal/web"
 )
@@ -32,6 +33,9 @@ type Config struct {
 	Demo          bool   // seed the demo into an empty database
 	SecureCookies bool
 	Logger        *slog.Logger
+	// Digest sends the daily email digest of notifications when its Addr
+	// (an SMTP server) is set.
+	Digest digest.Config
 }
 
 // App is a running Baken.
@@ -227,6 +231,7 @@ func (a *App) Serve(ctx context.Context) error {
 	bg, stop := context.WithCancel(context.Background())
 	a.stop = stop
 	go a.housekeeping(bg)
+	go digest.Run(bg, a.DB, a.cfg.Digest, a.log)
 	errc := make(chan error, 1)
 	go func() { errc <- a.server.Serve(a.ln) }()
 	select {
