@@ -107,9 +107,14 @@ func NoHorizontalScroll(t testing.TB, ctx context.Context, what string) {
 	dims, err := chromedp.Run(ctx, chromedp.Evaluate[pageWidth](`(() => {
 		const d = document.documentElement, vw = window.innerWidth;
 		let widest = "", right = vw;
+		const clipped = el => {
+			for (let p = el.parentElement; p && p !== document.body; p = p.parentElement)
+				if (getComputedStyle(p).overflowX !== "visible") return true;
+			return false;
+		};
 		for (const el of document.body.querySelectorAll("*")) {
 			const r = el.getBoundingClientRect();
-			if (r.right > right + 0.5) { right = r.right; widest = el.tagName.toLowerCase() + (el.id ? "#" + el.id : "") + (el.className && typeof el.className === "string" ? "." + el.className.trim().replace(/\s+/g, ".") : "") + " (right edge " + Math.round(r.right) + " px)"; }
+			if (r.right > right + 0.5 && !clipped(el)) { right = r.right; widest = el.tagName.toLowerCase() + (el.id ? "#" + el.id : "") + (el.className && typeof el.className === "string" ? "." + el.className.trim().replace(/\s+/g, ".") : "") + " (right edge " + Math.round(r.right) + " px)"; }
 		}
 		return {scroll: d.scrollWidth, client: vw, widest: widest};
 	})()`))
@@ -203,4 +208,30 @@ func Upload(t testing.TB, ctx context.Context, sel string, files ...string) {
 	if err := chromedp.Do(ctx, chromedp.SetUploadFiles(chromedp.CSS(sel), files)); err != nil {
 		t.Fatalf("upload to %s: %v", sel, err)
 	}
+}
+
+// NewTab opens a tab in a fresh browser context of the same browser: its
+// own cookies, as a second person on another device. The tab closes when
+// the test ends.
+func NewTab(t testing.TB, ctx context.Context, width, height int64) context.Context {
+	t.Helper()
+	tctx, cancel := chromedp.NewContext(ctx, chromedp.WithNewBrowserContext())
+	t.Cleanup(cancel)
+	if err := chromedp.Do(tctx, chromedp.EmulateViewport(width, height)); err != nil {
+		t.Fatalf("apptest: new tab: %v", err)
+	}
+	return tctx
+}
+
+// OpenStatus navigates to url and returns the HTTP status of the document.
+func OpenStatus(t testing.TB, ctx context.Context, url string) int {
+	t.Helper()
+	res, err := chromedp.Run(ctx, chromedp.NavigateResponse(url))
+	if err != nil {
+		t.Fatalf("open %s: %v", url, err)
+	}
+	if res == nil {
+		return 0
+	}
+	return int(res.Status)
 }
