@@ -7,6 +7,7 @@ import (
 	"image"
 	"image/color"
 	"image/png"
+	"sort"
 	"time"
 
 	"github.com/bakenhq/baken/internal/catalogue"
@@ -165,7 +166,13 @@ func demoPhoto(c color.RGBA, n int) ([]byte, error) {
 func seedCatalogue(ctx context.Context, db *store.DB, c *Company) error {
 	org := c.Org.ID
 	comps := map[string]*competence.Competence{}
-	for key, q := range demoCompetences {
+	keys := make([]string, 0, len(demoCompetences))
+	for k := range demoCompetences {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	for _, key := range keys {
+		q := demoCompetences[key]
 		found, _, err := db.Competences(ctx, org, competence.Filter{Query: q[0], Limit: 1})
 		if err != nil {
 			return err

@@ -298,14 +298,25 @@ func (db *DB) PlaceView(ctx context.Context, orgID, code string, lang string, no
 	if err := rows.Err(); err != nil {
 		return nil, err
 	}
-	rows, err = db.read.QueryContext(ctx, `SELECT pe.id, pe.name, COALESCE(t.name, ''), l.level, l.validated, c.name_nl, c.name_en
- FROM place_competences pc
- JOIN current_levels l ON l.org_id = pc.org_id AND l.competence_id = pc.competence_id AND l.level >= $3
- JOIN people pe ON pe.id = l.person_id AND pe.org_id = pc.org_id AND pe.active = TRUE AND pe.site_id = $4
- JOIN competences c ON c.id = pc.competence_id AND c.org_id = pc.org_id
+	if len(p.Competences) == 0 {
+		return v, nil
+	}
+	// The place's competences are known already; asking for their levels
+	// by id keeps the plan simple on both engines (a join through
+	// place_competences and competences made PostgreSQL's planner, with
+	// fresh statistics, walk every level of every competence per person).
+	names := map[string]catalogue.Outcome{}
+	args := []any{orgID, catalogue.HelpLevel, p.SiteID, T(now)}
+	for _, c := range p.Competences {
+		names[c.CompetenceID] = c
+		args = append(args, c.CompetenceID)
+	}
+	rows, err = db.read.QueryContext(ctx, `SELECT pe.id, pe.name, COALESCE(t.name, ''), l.level, l.validated, l.competence_id
+ FROM current_levels l
+ JOIN people pe ON pe.id = l.person_id AND pe.org_id = l.org_id
  LEFT JOIN teams t ON t.id = pe.team_id AND t.org_id = pe.org_id
- WHERE pc.org_id = $1 AND pc.place_id = $2 AND (l.next_change IS NULL OR l.next_change > $5)`,
-		orgID, p.ID, catalogue.HelpLevel, p.SiteID, T(now))
+ WHERE l.org_id = $1 AND l.competence_id IN (`+In(5, len(p.Competences))+`) AND l.level >= $2
+ AND pe.active = TRUE AND pe.site_id = $3 AND (l.next_change IS NULL OR l.next_change > $4)`, args...)
 	if err != nil {
 		return nil, db.Err(err)
 	}
@@ -313,11 +324,11 @@ func (db *DB) PlaceView(ctx context.Context, orgID, code string, lang string, no
 	best := map[string]*catalogue.Helper{}
 	for rows.Next() {
 		var h catalogue.Helper
-		var nl, en string
-		if err := rows.Scan(&h.PersonID, &h.Name, &h.TeamName, &h.Level, &h.Validated, &nl, &en); err != nil {
+		var compID string
+		if err := rows.Scan(&h.PersonID, &h.Name, &h.TeamName, &h.Level, &h.Validated, &compID); err != nil {
 			return nil, err
 		}
-		h.Skill = catalogue.Pick(lang, nl, en)
+		h.Skill = names[compID].Name(lang)
 		if b, ok := best[h.PersonID]; !ok || h.Level > b.Level || h.Level == b.Level && h.Validated && !b.Validated {
 			best[h.PersonID] = &h
 		}
