@@ -2,15 +2,35 @@ package store
 
 import (
 	"context"
+	"crypto/sha256"
+	"encoding/binary"
 	"database/sql"
 	"fmt"
 	"strings"
+	"sync"
 	"time"
 )
 
-// XAPIKey is one filter key of a statement: a kind (agent, verb, activity,
-// registration and their broad forms, named by internal/xapi) and a value.
-type XAPIKey struct{ Kind, Key string }
+// XAPIKey is one filter key of a statement: a kind (agents, verb,
+// activities, registration; named by internal/xapi), a value, and whether
+// the narrow form of the filter matches it (Direct). In a query, Direct
+// asks for the narrow form.
+type XAPIKey struct {
+	Kind, Key string
+	Direct    bool
+}
+
+// keyHash is the 64-bit key under which the index stores kind and key: the
+// first eight bytes of their SHA-256. Two different keys share a hash with
+// a probability of about 2^-64 per pair.
+func keyHash(kind, key string) int64 {
+	h := sha256.New()
+	h.Write([]byte(kind))
+	h.Write([]byte{0})
+	h.Write([]byte(key))
+	var sum [32]byte
+	return int64(binary.BigEndian.Uint64(h.Sum(sum[:0])))
+}
 
 // XAPIStatement is a stored statement with what the filters need.
 type XAPIStatement struct {
@@ -43,6 +63,9 @@ type XAPITx struct {
 // XAPIWrite runs fn in one write transaction for orgID's LRS: all of it is
 // stored or none of it is.
 func (db *DB) XAPIWrite(ctx context.Context, orgID string, fn func(t *XAPITx) error) error {
+	if err := db.xapiPrepare(ctx); err != nil {
+		return err
+	}
 	return db.Tx(ctx, func(tx *sql.Tx) error {
 		return fn(&XAPITx{tx: tx, db: db, orgID: orgID})
 	})
@@ -123,58 +146,134 @@ func (t *XAPITx) Referencing(ctx context.Context, ids []string) ([]*XAPIStatemen
 	return out, nil
 }
 
+// xapiStmts caches prepared multi-row INSERTs by (database, text). SQLite
+// resolves $N parameters by name, which costs time quadratic in their
+// number when a statement is parsed: rows therefore go in groups of a few
+// dozen through statements parsed once per connection and reused.
+var xapiStmts sync.Map // xapiStmtKey → *sql.Stmt
+
+type xapiStmtKey struct {
+	db  *DB
+	sql string
+}
+
+// prepareShapes prepares the insert statements Insert uses, outside any
+// transaction (on SQLite the write pool has one connection, which a
+// transaction holds).
+func (db *DB) xapiPrepare(ctx context.Context) error {
+	if db.engine == SQLite {
+		// Multi-row inserts inside a transaction keep a statement journal;
+		// in memory it costs nothing, in a temporary file it doubles the
+		// writes. The pragma belongs to the connection, so it is set on
+		// every write (a no-op once set).
+		if _, err := db.write.ExecContext(ctx, `PRAGMA temp_store = MEMORY`); err != nil {
+			return fmt.Errorf("xapi temp_store: %w", err)
+		}
+	}
+	for _, sh := range xapiShapes {
+		for _, q := range []string{sh.qGroup, sh.qOne} {
+			k := xapiStmtKey{db, q}
+			if _, ok := xapiStmts.Load(k); ok {
+				continue
+			}
+			st, err := db.write.PrepareContext(ctx, q)
+			if err != nil {
+				return fmt.Errorf("xapi prepare: %w", err)
+			}
+			if _, loaded := xapiStmts.LoadOrStore(k, st); loaded {
+				st.Close()
+			}
+		}
+	}
+	return nil
+}
+
+type xapiShape struct {
+	head, tail   string
+	width, group int
+	qGroup, qOne string
+}
+
+func newShape(head, tail string, width, group int) xapiShape {
+	return xapiShape{head, tail, width, group, multiValues(head, tail, width, group), multiValues(head, tail, width, 1)}
+}
+
+var (
+	shapeStatements = newShape(xapiInsertStatements, "", 8, 25)
+	shapeIndex      = newShape(xapiInsertIndex, " ON CONFLICT DO NOTHING", 5, 50)
+	shapeIndexMerge = newShape(xapiInsertIndex, " ON CONFLICT (org_id, kind, key_hash, seq) DO UPDATE SET direct = (xapi_statement_index.direct OR excluded.direct)", 5, 50)
+	xapiShapes      = []xapiShape{shapeStatements, shapeIndex, shapeIndexMerge}
+)
+
+func multiValues(head, tail string, width, n int) string {
+	var b strings.Builder
+	b.WriteString(head)
+	b.WriteString(" VALUES ")
+	for r := 0; r < n; r++ {
+		if r > 0 {
+			b.WriteByte(',')
+		}
+		b.WriteByte('(')
+		for c := 0; c < width; c++ {
+			if c > 0 {
+				b.WriteByte(',')
+			}
+			fmt.Fprintf(&b, "$%d", r*width+c+1)
+		}
+		b.WriteByte(')')
+	}
+	b.WriteString(tail)
+	return b.String()
+}
+
+// multiInsert inserts rows of sh.width values: full groups through the
+// prepared multi-row statement, the rest row by row.
+func (t *XAPITx) multiInsert(ctx context.Context, sh xapiShape, args []any) error {
+	rows := len(args) / sh.width
+	for i := 0; i < rows; {
+		n, q := sh.group, sh.qGroup
+		if rows-i < n {
+			n, q = 1, sh.qOne
+		}
+		st, ok := xapiStmts.Load(xapiStmtKey{t.db, q})
+		if !ok {
+			return fmt.Errorf("xapi: insert statement not prepared")
+		}
+		if _, err := t.tx.StmtContext(ctx, st.(*sql.Stmt)).ExecContext(ctx, args[i*sh.width:(i+n)*sh.width]...); err != nil {
+			return err
+		}
+		i += n
+	}
+	return nil
+}
+
+const (
+	xapiInsertStatements = `INSERT INTO xapi_statements (org_id, id, seq, verb, ref_id, voided, credential_id, body)`
+	xapiInsertIndex      = `INSERT INTO xapi_statement_index (org_id, kind, key_hash, seq, direct)`
+)
+
 // Insert stores new statements and their filter keys with multi-row
 // inserts. Errors: EConflict when an id is already stored.
 func (t *XAPITx) Insert(ctx context.Context, stmts []*XAPIStatement) error {
-	for _, c := range chunks(len(stmts), 200) {
-		part := stmts[c[0]:c[1]]
-		var b strings.Builder
-		b.WriteString(`INSERT INTO xapi_statements (org_id, id, seq, verb, ref_id, voided, credential_id, body) VALUES `)
-		args := make([]any, 0, len(part)*8)
-		for i, s := range part {
-			if i > 0 {
-				b.WriteByte(',')
-			}
-			n := len(args)
-			fmt.Fprintf(&b, "($%d,$%d,$%d,$%d,$%d,$%d,$%d,$%d)", n+1, n+2, n+3, n+4, n+5, n+6, n+7, n+8)
-			var ref any
-			if s.RefID != "" {
-				ref = s.RefID
-			}
-			args = append(args, t.orgID, s.ID, s.Seq, s.Verb, ref, s.Voided, s.CredentialID, string(s.Body))
+	args := make([]any, 0, len(stmts)*8)
+	for _, s := range stmts {
+		var ref any
+		if s.RefID != "" {
+			ref = s.RefID
 		}
-		if _, err := t.tx.ExecContext(ctx, b.String(), args...); err != nil {
-			return fmt.Errorf("xapi insert: %w", t.db.Err(err))
-		}
+		args = append(args, t.orgID, s.ID, s.Seq, s.Verb, ref, s.Voided, s.CredentialID, string(s.Body))
 	}
-	type row struct {
-		k   XAPIKey
-		seq int64
-		id  string
+	if err := t.multiInsert(ctx, shapeStatements, args); err != nil {
+		return fmt.Errorf("xapi insert: %w", t.db.Err(err))
 	}
-	var rows []row
+	args = args[:0]
 	for _, s := range stmts {
 		for _, k := range s.Keys {
-			rows = append(rows, row{k, s.Seq, s.ID})
+			args = append(args, t.orgID, k.Kind, keyHash(k.Kind, k.Key), s.Seq, k.Direct)
 		}
 	}
-	for _, c := range chunks(len(rows), 1000) {
-		part := rows[c[0]:c[1]]
-		var b strings.Builder
-		b.WriteString(`INSERT INTO xapi_statement_index (org_id, kind, key, seq, statement_id) VALUES `)
-		args := make([]any, 0, len(part)*5)
-		for i, r := range part {
-			if i > 0 {
-				b.WriteByte(',')
-			}
-			n := len(args)
-			fmt.Fprintf(&b, "($%d,$%d,$%d,$%d,$%d)", n+1, n+2, n+3, n+4, n+5)
-			args = append(args, t.orgID, r.k.Kind, r.k.Key, r.seq, r.id)
-		}
-		b.WriteString(` ON CONFLICT DO NOTHING`)
-		if _, err := t.tx.ExecContext(ctx, b.String(), args...); err != nil {
-			return fmt.Errorf("xapi index: %w", t.db.Err(err))
-		}
+	if err := t.multiInsert(ctx, shapeIndex, args); err != nil {
+		return fmt.Errorf("xapi index: %w", t.db.Err(err))
 	}
 	return nil
 }
@@ -182,26 +281,12 @@ func (t *XAPITx) Insert(ctx context.Context, stmts []*XAPIStatement) error {
 // AddKeys gives an already stored statement more filter keys (those of a
 // statement it references that arrived later).
 func (t *XAPITx) AddKeys(ctx context.Context, s *XAPIStatement, keys []XAPIKey) error {
-	if len(keys) == 0 {
-		return nil
+	args := make([]any, 0, len(keys)*5)
+	for _, k := range keys {
+		args = append(args, t.orgID, k.Kind, keyHash(k.Kind, k.Key), s.Seq, k.Direct)
 	}
-	for _, c := range chunks(len(keys), 1000) {
-		part := keys[c[0]:c[1]]
-		var b strings.Builder
-		b.WriteString(`INSERT INTO xapi_statement_index (org_id, kind, key, seq, statement_id) VALUES `)
-		args := make([]any, 0, len(part)*5)
-		for i, k := range part {
-			if i > 0 {
-				b.WriteByte(',')
-			}
-			n := len(args)
-			fmt.Fprintf(&b, "($%d,$%d,$%d,$%d,$%d)", n+1, n+2, n+3, n+4, n+5)
-			args = append(args, t.orgID, k.Kind, k.Key, s.Seq, s.ID)
-		}
-		b.WriteString(` ON CONFLICT DO NOTHING`)
-		if _, err := t.tx.ExecContext(ctx, b.String(), args...); err != nil {
-			return fmt.Errorf("xapi index: %w", t.db.Err(err))
-		}
+	if err := t.multiInsert(ctx, shapeIndexMerge, args); err != nil {
+		return fmt.Errorf("xapi index: %w", t.db.Err(err))
 	}
 	return nil
 }
@@ -267,8 +352,7 @@ type XAPIQuery struct {
 	Until        int64     // inclusive, 0 for none
 	Ascending    bool
 	Limit        int
-	AfterSeq     int64 // cursor: continue after (AfterSeq, AfterID)
-	AfterID      string
+	After        int64  // cursor: continue after this seq
 	CredentialID string // only statements written with this credential
 }
 
@@ -280,19 +364,26 @@ func (db *DB) XAPIStatements(ctx context.Context, orgID string, q XAPIQuery) ([]
 		return fmt.Sprintf("$%d", len(args))
 	}
 	var b strings.Builder
-	seqCol, idCol := "s.seq", "s.id"
+	seqCol := "s.seq"
 	if len(q.Filters) == 0 {
 		b.WriteString(`SELECT s.id, s.seq, s.credential_id, s.body FROM xapi_statements s WHERE s.org_id = $1`)
 	} else {
-		seqCol, idCol = "i.seq", "i.statement_id"
+		seqCol = "i.seq"
 		d := q.Filters[0]
-		fmt.Fprintf(&b, `SELECT s.id, s.seq, s.credential_id, s.body FROM xapi_statement_index i JOIN xapi_statements s ON s.org_id = i.org_id AND s.id = i.statement_id WHERE i.org_id = $1 AND i.kind = %s AND i.key = %s`, arg(d.Kind), arg(d.Key))
+		fmt.Fprintf(&b, `SELECT s.id, s.seq, s.credential_id, s.body FROM xapi_statement_index i JOIN xapi_statements s ON s.org_id = i.org_id AND s.seq = i.seq WHERE i.org_id = $1 AND i.kind = %s AND i.key_hash = %s`, arg(d.Kind), arg(keyHash(d.Kind, d.Key)))
+		if d.Direct {
+			b.WriteString(` AND i.direct = TRUE`)
+		}
 		for _, f := range q.Filters[1:] {
-			fmt.Fprintf(&b, ` AND EXISTS (SELECT 1 FROM xapi_statement_index j WHERE j.org_id = $1 AND j.kind = %s AND j.key = %s AND j.seq = i.seq AND j.statement_id = i.statement_id)`, arg(f.Kind), arg(f.Key))
+			fmt.Fprintf(&b, ` AND EXISTS (SELECT 1 FROM xapi_statement_index j WHERE j.org_id = $1 AND j.kind = %s AND j.key_hash = %s AND j.seq = i.seq`, arg(f.Kind), arg(keyHash(f.Kind, f.Key)))
+			if f.Direct {
+				b.WriteString(` AND j.direct = TRUE`)
+			}
+			b.WriteString(`)`)
 		}
 	}
 	b.WriteString(` AND s.voided = FALSE`)
-	if q.Since > 0 {
+	if q.Since != 0 {
 		fmt.Fprintf(&b, ` AND %s > %s`, seqCol, arg(q.Since))
 	}
 	if q.Until != 0 {
@@ -301,16 +392,14 @@ func (db *DB) XAPIStatements(ctx context.Context, orgID string, q XAPIQuery) ([]
 	if q.CredentialID != "" {
 		fmt.Fprintf(&b, ` AND s.credential_id = %s`, arg(q.CredentialID))
 	}
-	dir := "DESC"
-	cmp := "<"
+	dir, cmp := "DESC", "<"
 	if q.Ascending {
 		dir, cmp = "ASC", ">"
 	}
-	if q.AfterSeq != 0 {
-		a, bb := arg(q.AfterSeq), arg(q.AfterID)
-		fmt.Fprintf(&b, ` AND (%s %s %s OR (%s = %s AND %s %s %s))`, seqCol, cmp, a, seqCol, a, idCol, cmp, bb)
+	if q.After != 0 {
+		fmt.Fprintf(&b, ` AND %s %s %s`, seqCol, cmp, arg(q.After))
 	}
-	fmt.Fprintf(&b, ` ORDER BY %s %s, %s %s LIMIT %s`, seqCol, dir, idCol, dir, arg(q.Limit))
+	fmt.Fprintf(&b, ` ORDER BY %s %s LIMIT %s`, seqCol, dir, arg(q.Limit))
 	rows, err := db.read.QueryContext(ctx, b.String(), args...)
 	if err != nil {
 		return nil, fmt.Errorf("xapi query: %w", db.Err(err))

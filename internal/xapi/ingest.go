@@ -3,10 +3,12 @@ package xapi
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"net/http"
 	"time"
 
+	"github.com/bakenhq/baken/internal/core"
 	"github.com/bakenhq/baken/internal/store"
 )
 
@@ -45,7 +47,27 @@ func (h *Handler) ingest(ctx context.Context, cred *Credential, v Version, list 
 	if cred.has(ScopeDefine) {
 		defs = h.newDefinitions(cred.OrgID, preps)
 	}
-	err = h.db.XAPIWrite(ctx, cred.OrgID, func(t *store.XAPITx) error {
+	// A unique violation means another node took the same stored time, or
+	// stored the same statement id, at the same moment: run the whole
+	// transaction again, which then sees the other's statement.
+	for attempt := 0; ; attempt++ {
+		err = h.write(ctx, cred, preps, ids, atts, defs)
+		if attempt < 3 && errors.Is(err, core.ErrConflict) {
+			continue
+		}
+		break
+	}
+	if err != nil {
+		if len(defs) > 0 {
+			h.forgetDefinitions(cred.OrgID, defs)
+		}
+		return nil, err
+	}
+	return ids, nil
+}
+
+func (h *Handler) write(ctx context.Context, cred *Credential, preps []*prepared, ids []string, atts []store.XAPIAttachment, defs map[string][]byte) error {
+	return h.db.XAPIWrite(ctx, cred.OrgID, func(t *store.XAPITx) error {
 		existing, err := t.Existing(ctx, ids)
 		if err != nil {
 			return err
@@ -119,30 +141,19 @@ func (h *Handler) ingest(ctx context.Context, cred *Credential, v Version, list 
 		}
 		return nil
 	})
-	if err != nil {
-		if len(defs) > 0 {
-			h.forgetDefinitions(cred.OrgID, defs)
-		}
-		return nil, err
-	}
-	return ids, nil
 }
 
 func mergeKeys(a, b []store.XAPIKey) []store.XAPIKey {
 	if len(b) == 0 {
 		return a
 	}
-	seen := make(map[store.XAPIKey]bool, len(a)+len(b))
-	out := make([]store.XAPIKey, 0, len(a)+len(b))
+	k := newKeySet()
 	for _, l := range [][]store.XAPIKey{a, b} {
-		for _, k := range l {
-			if !seen[k] {
-				seen[k] = true
-				out = append(out, k)
-			}
+		for _, x := range l {
+			k.add(x.Kind, x.Key, x.Direct)
 		}
 	}
-	return out
+	return k.list
 }
 
 // resolveRefKeys returns, for every statement id referenced by fresh, the

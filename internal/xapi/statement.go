@@ -16,16 +16,15 @@ import (
 	"github.com/bakenhq/baken/internal/store"
 )
 
-// Index kinds of store.XAPIKey. "a" ⊂ "A" and "o" ⊂ "O", so that the
-// agent and activity filters each read one kind whether or not they are
-// applied broadly.
+// Index kinds of store.XAPIKey. An agent key is Direct when it is the
+// actor or object (or one of their group members), which the narrow agent
+// filter matches; related_agents matches every agent key. An activity key
+// is Direct when it is the object.
 const (
-	KindAgent           = "a" // actor or object (and their group members)
-	KindRelatedAgent    = "A" // also authority, instructor, team, in sub-statements
-	KindVerb            = "v"
-	KindActivity        = "o" // object activity
-	KindRelatedActivity = "O" // also context activities, in sub-statements
-	KindRegistration    = "r"
+	KindAgent        = "a" // actor, object, authority, instructor, team, in sub-statements
+	KindVerb         = "v"
+	KindActivity     = "o" // object, context activities, in sub-statements
+	KindRegistration = "r"
 )
 
 // decodeJSON decodes one JSON value, keeping numbers as json.Number so that
@@ -187,36 +186,36 @@ func MboxSHA1(mbox string) string {
 }
 
 type keySet struct {
-	seen map[store.XAPIKey]bool
+	seen map[[2]string]int // kind, key → index in list
 	list []store.XAPIKey
 }
 
-func (k *keySet) add(kind, key string) {
+func newKeySet() *keySet { return &keySet{seen: map[[2]string]int{}} }
+
+func (k *keySet) add(kind, key string, direct bool) {
 	if key == "" {
 		return
 	}
-	x := store.XAPIKey{Kind: kind, Key: key}
-	if !k.seen[x] {
-		k.seen[x] = true
-		k.list = append(k.list, x)
+	x := [2]string{kind, key}
+	if i, ok := k.seen[x]; ok {
+		k.list[i].Direct = k.list[i].Direct || direct
+		return
 	}
+	k.seen[x] = len(k.list)
+	k.list = append(k.list, store.XAPIKey{Kind: kind, Key: key, Direct: direct})
 }
 
-// agentKeys adds an agent or group and its members.
-func (k *keySet) agent(v any, kinds ...string) {
+// agent adds an agent or group and its members.
+func (k *keySet) agent(v any, direct bool) {
 	o, ok := v.(map[string]any)
 	if !ok {
 		return
 	}
-	for _, kind := range kinds {
-		k.add(kind, AgentKey(o))
-	}
+	k.add(KindAgent, AgentKey(o), direct)
 	if members, ok := o["member"].([]any); ok {
 		for _, m := range members {
 			if mo, ok := m.(map[string]any); ok {
-				for _, kind := range kinds {
-					k.add(kind, AgentKey(mo))
-				}
+				k.add(KindAgent, AgentKey(mo), direct)
 			}
 		}
 	}
@@ -224,34 +223,33 @@ func (k *keySet) agent(v any, kinds ...string) {
 
 // statementKeys lists what the statement filters match on.
 func statementKeys(m map[string]any) []store.XAPIKey {
-	k := &keySet{seen: map[store.XAPIKey]bool{}}
-	k.agent(m["actor"], KindAgent, KindRelatedAgent)
-	k.add(KindVerb, m["verb"].(map[string]any)["id"].(string))
+	k := newKeySet()
+	k.agent(m["actor"], true)
+	k.add(KindVerb, m["verb"].(map[string]any)["id"].(string), true)
 	obj := m["object"].(map[string]any)
 	switch obj["objectType"] {
 	case nil, "Activity":
 		id, _ := obj["id"].(string)
-		k.add(KindActivity, id)
-		k.add(KindRelatedActivity, id)
+		k.add(KindActivity, id, true)
 	case "Agent", "Group":
-		k.agent(obj, KindAgent, KindRelatedAgent)
+		k.agent(obj, true)
 	case "SubStatement":
-		k.agent(obj["actor"], KindRelatedAgent)
+		k.agent(obj["actor"], false)
 		so, _ := obj["object"].(map[string]any)
 		switch so["objectType"] {
 		case nil, "Activity":
 			id, _ := so["id"].(string)
-			k.add(KindRelatedActivity, id)
+			k.add(KindActivity, id, false)
 		case "Agent", "Group":
-			k.agent(so, KindRelatedAgent)
+			k.agent(so, false)
 		}
 		contextKeys(k, obj["context"])
 	}
-	k.agent(m["authority"], KindRelatedAgent)
+	k.agent(m["authority"], false)
 	contextKeys(k, m["context"])
 	if c, ok := m["context"].(map[string]any); ok {
 		if r, ok := c["registration"].(string); ok {
-			k.add(KindRegistration, strings.ToLower(r))
+			k.add(KindRegistration, strings.ToLower(r), true)
 		}
 	}
 	return k.list
@@ -262,15 +260,15 @@ func contextKeys(k *keySet, v any) {
 	if !ok {
 		return
 	}
-	k.agent(c["instructor"], KindRelatedAgent)
-	k.agent(c["team"], KindRelatedAgent)
+	k.agent(c["instructor"], false)
+	k.agent(c["team"], false)
 	if ca, ok := c["contextActivities"].(map[string]any); ok {
 		for _, list := range ca {
 			arr, _ := list.([]any)
 			for _, a := range arr {
 				if ao, ok := a.(map[string]any); ok {
 					id, _ := ao["id"].(string)
-					k.add(KindRelatedActivity, id)
+					k.add(KindActivity, id, false)
 				}
 			}
 		}

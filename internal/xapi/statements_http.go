@@ -174,8 +174,7 @@ type listQuery struct {
 	Format    string          `json:"fm,omitempty"`
 	Attach    bool            `json:"at,omitempty"`
 	Ascending bool            `json:"as,omitempty"`
-	AfterSeq  int64           `json:"cs,omitempty"`
-	AfterID   string          `json:"ci,omitempty"`
+	After     int64           `json:"a,omitempty"`
 	Cred      string          `json:"c,omitempty"` // the credential the query ran for
 }
 
@@ -228,7 +227,7 @@ func (h *Handler) getStatements(req *request) error {
 		q.Cred = req.cred.ID
 	}
 	sq := store.XAPIQuery{Filters: q.Filters, Since: q.Since, Until: q.Until, Ascending: q.Ascending,
-		Limit: q.Limit + 1, AfterSeq: q.AfterSeq, AfterID: q.AfterID}
+		Limit: q.Limit + 1, After: q.After}
 	if req.cred.readMine() {
 		sq.CredentialID = req.cred.ID
 	}
@@ -241,7 +240,7 @@ func (h *Handler) getStatements(req *request) error {
 		rows = rows[:q.Limit]
 		last := rows[len(rows)-1]
 		next := q
-		next.AfterSeq, next.AfterID = last.Seq, last.ID
+		next.After = last.Seq
 		b, _ := json.Marshal(next)
 		more = Prefix + "/statements?more=" + base64.RawURLEncoding.EncodeToString(b)
 	}
@@ -333,21 +332,13 @@ func parseListQuery(p map[string][]string, format string, attach bool) (listQuer
 		if err != nil {
 			return q, err
 		}
-		kind := KindAgent
-		if relAgents {
-			kind = KindRelatedAgent
-		}
-		q.Filters = append(q.Filters, store.XAPIKey{Kind: kind, Key: key})
+		q.Filters = append(q.Filters, store.XAPIKey{Kind: KindAgent, Key: key, Direct: !relAgents})
 	}
 	if v, ok := p["activity"]; ok {
 		if !ValidIRI(v[0]) {
 			return q, fail(http.StatusBadRequest, "activity must be an IRI")
 		}
-		kind := KindActivity
-		if relActs {
-			kind = KindRelatedActivity
-		}
-		q.Filters = append(q.Filters, store.XAPIKey{Kind: kind, Key: v[0]})
+		q.Filters = append(q.Filters, store.XAPIKey{Kind: KindActivity, Key: v[0], Direct: !relActs})
 	}
 	if v, ok := p["verb"]; ok {
 		if !ValidIRI(v[0]) {

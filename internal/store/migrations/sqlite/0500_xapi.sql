@@ -22,19 +22,22 @@ CREATE TABLE xapi_statements (
     credential_id TEXT NOT NULL DEFAULT '',
     body          TEXT NOT NULL,
     PRIMARY KEY (org_id, id)
-) WITHOUT ROWID;
-CREATE INDEX xapi_statements_seq ON xapi_statements (org_id, seq);
+);
+CREATE UNIQUE INDEX xapi_statements_seq ON xapi_statements (org_id, seq);
 CREATE INDEX xapi_statements_ref ON xapi_statements (org_id, ref_id) WHERE ref_id IS NOT NULL;
 
--- One row per (statement, filter key): agent, verb, activity, registration
--- and their broad forms. Queries walk (org_id, kind, key) in seq order.
+-- One row per (statement, filter key): agents, verb, activities and
+-- registration, the key as a 64-bit hash of its kind and text. direct marks
+-- what the narrow filters match (actor or object, the object activity);
+-- the broad ones (related_agents, related_activities) match every row.
+-- Queries walk (org_id, kind, key_hash) in seq order.
 CREATE TABLE xapi_statement_index (
-    org_id       TEXT NOT NULL,
-    kind         TEXT NOT NULL,
-    key          TEXT NOT NULL,
-    seq          INTEGER NOT NULL,
-    statement_id TEXT NOT NULL,
-    PRIMARY KEY (org_id, kind, key, seq, statement_id)
+    org_id   TEXT NOT NULL,
+    kind     TEXT NOT NULL,
+    key_hash INTEGER NOT NULL,
+    seq      INTEGER NOT NULL,
+    direct   BOOLEAN NOT NULL,
+    PRIMARY KEY (org_id, kind, key_hash, seq)
 ) WITHOUT ROWID;
 
 CREATE TABLE xapi_attachments (
