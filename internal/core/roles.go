@@ -110,3 +110,9 @@ func (p Principal) CanProposeCourses() bool {
 
 // CanAnswerProposals: answer course proposals for a provider.
 func (p Principal) CanAnswerProposals() bool { return p.HasAny(RoleProviderStaff, RoleOrgAdmin) }
+
+// CanCurateCourses: add open courses to the catalogue (L&D in a company,
+// staff of a provider for their partners).
+func (p Principal) CanCurateCourses() bool {
+	return p.HasAny(RoleLearning, RoleProviderStaff, RoleOrgAdmin)
+}

@@ -57,6 +57,7 @@ func (s *Server) routes() {
 	m.HandleFunc("POST /admin/organisation", admin(s.saveOrg))
 	s.registerPlatform()
 	s.registerProposals()
+	s.registerLearning()
 	s.registerProjects()
 	s.registerCatalogue()
 	m.HandleFunc("/", s.NotFound)

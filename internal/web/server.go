@@ -48,6 +48,7 @@ type Server struct {
 	assets  map[string]asset // by path under /static/
 	mux     *http.ServeMux
 	started time.Time
+	recs    recCache
 }
 
 type asset struct {
@@ -140,6 +141,7 @@ func (s *Server) funcs() template.FuncMap {
 			return t.Local().Format("2006-01-02 15:04")
 		},
 		"add":      func(a, b int) int { return a + b },
+		"div":      func(a, b int) int { return a / b },
 		"sub":      func(a, b int) int { return a - b },
 		"safeHTML": func(s string) template.HTML { return template.HTML(s) }, // only for server-built SVG
 		"hasRole": func(roles []core.Role, r string) bool {

@@ -1,0 +1,145 @@
+package web
+
+import (
+	"context"
+	"fmt"
+	"sync"
+	"time"
+
+	"github.com/bakenhq/baken/internal/gap"
+	"github.com/bakenhq/baken/internal/i18n"
+	"github.com/bakenhq/baken/internal/recommend"
+)
+
+// recModel is an organisation's gap model and recommendable catalogue,
+// built once and reused until evidence, people, roadmap, items or
+// enrolments change (or the day does: dates move on).
+type recModel struct {
+	key string
+	m   *gap.Model
+	c   *recommend.Catalog
+}
+
+type recCache struct {
+	mu     sync.Mutex
+	models map[string]*recModel
+}
+
+func (s *Server) recModel(ctx context.Context, orgID string) (*recModel, error) {
+	gv, err := s.db.GapVersion(ctx, orgID)
+	if err != nil {
+		return nil, err
+	}
+	iv, err := s.db.ItemsVersion(ctx, orgID)
+	if err != nil {
+		return nil, err
+	}
+	now := time.Now().UTC()
+	key := gv + "#" + iv + "#" + now.Format("2006-01-02")
+	s.recs.mu.Lock()
+	if s.recs.models == nil {
+		s.recs.models = map[string]*recModel{}
+	}
+	if rm := s.recs.models[orgID]; rm != nil && rm.key == key {
+		s.recs.mu.Unlock()
+		return rm, nil
+	}
+	s.recs.mu.Unlock()
+	in, err := s.db.GapInput(ctx, orgID, now, false)
+	if err != nil {
+		return nil, err
+	}
+	m := gap.Build(in)
+	cands, err := s.db.Candidates(ctx, orgID)
+	if err != nil {
+		return nil, err
+	}
+	items := make([]recommend.Item, 0, len(cands))
+	for _, c := range cands {
+		it := recommend.Item{ID: c.ID, OrgID: c.OrgID, Type: c.Type, TitleNL: c.TitleNL, TitleEN: c.TitleEN, Minutes: c.Minutes, Partner: c.Partner}
+		ids, levels := c.OutcomeIDs()
+		for i, id := range ids {
+			if ci := m.CompIndex(id); ci >= 0 {
+				it.Outcomes = append(it.Outcomes, recommend.Outcome{Comp: ci, Level: levels[i]})
+			}
+		}
+		if len(it.Outcomes) > 0 {
+			items = append(items, it)
+		}
+	}
+	rm := &recModel{key: key, m: m, c: recommend.NewCatalog(items)}
+	s.recs.mu.Lock()
+	s.recs.models[orgID] = rm
+	s.recs.mu.Unlock()
+	return rm, nil
+}
+
+// recView is a recommendation as a page shows it.
+type recView struct {
+	ItemID, Title, Type, Partner string
+	Minutes                      int
+	Reasons                      []string
+	Course                       bool // an open course: its page is under /learning/courses
+}
+
+// explain says in words why an item is recommended, e.g. "for Cobot cell
+// line 3 (due June 2027): you are at level 1 of 2 in Robot programming".
+func explain(m *gap.Model, r recommend.Reason, lang string) string {
+	comp := m.Comps[r.Need.Comp].Name(lang)
+	var why string
+	switch {
+	case r.Need.Item >= 0:
+		it := m.Items[r.Need.Item]
+		why = i18n.T(lang, "learning.reason.roadmap", it.Title(lang), monthYear(r.Need.Date, lang))
+	case r.Need.Profile >= 0:
+		p := m.Profiles[r.Need.Profile]
+		name := p.NameEN
+		if lang == "nl" && p.NameNL != "" || name == "" {
+			name = p.NameNL
+		}
+		why = i18n.T(lang, "learning.reason.role", name)
+	}
+	return why + ": " + i18n.T(lang, "learning.reason.level", r.From, r.Need.Required, comp, r.To)
+}
+
+var monthsNL = []string{"januari", "februari", "maart", "april", "mei", "juni", "juli", "augustus", "september", "oktober", "november", "december"}
+
+func monthYear(t time.Time, lang string) string {
+	if lang == "nl" {
+		return fmt.Sprintf("%s %d", monthsNL[t.Month()-1], t.Year())
+	}
+	return t.Format("January 2006")
+}
+
+func (s *Server) recommendationsFor(ctx context.Context, orgID, personID, lang string, n int) ([]recView, error) {
+	rm, err := s.recModel(ctx, orgID)
+	if err != nil {
+		return nil, err
+	}
+	rep, err := rm.m.Person(personID)
+	if err != nil {
+		return nil, nil // not in the model (e.g. provider staff): nothing to recommend
+	}
+	ens, err := s.db.Enrolments(ctx, orgID, personID, "")
+	if err != nil {
+		return nil, err
+	}
+	done := map[string]bool{}
+	for _, e := range ens {
+		if e.Status != "dropped" {
+			done[e.ItemID] = true
+		}
+	}
+	var out []recView
+	for _, r := range rm.c.ForPerson(recommend.Needs(rep), done, time.Now(), n) {
+		v := recView{ItemID: r.Item.ID, Title: r.Item.Title(lang), Type: r.Item.Type, Partner: r.Item.Partner, Minutes: r.Item.Minutes, Course: r.Item.Type == "open_course"}
+		for i, reason := range r.Reasons {
+			if i == 2 {
+				break
+			}
+			v.Reasons = append(v.Reasons, explain(rm.m, reason, lang))
+		}
+		out = append(out, v)
+	}
+	return out, nil
+}
