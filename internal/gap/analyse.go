@@ -91,7 +91,7 @@ func (m *Model) Analyse(sc Scope) (*Analysis, error) {
 	for i := range local {
 		local[i] = -1
 	}
-	var cells []Cell // [k*nd + d]
+	cells := make([]Cell, 0, m.demanded*nd) // [k*nd + d]
 	slot := func(c int32) []Cell {
 		k := local[c]
 		if k < 0 {
@@ -131,7 +131,9 @@ func (m *Model) Analyse(sc Scope) (*Analysis, error) {
 		c.Roadmap = c.Roadmap || roadmap
 	}
 
-	// Role-profile demand of the people in scope.
+	// Role-profile demand of the people in scope. Most requirements do not
+	// change over time (no expiry ahead, the person stays): they are
+	// counted once and added to every date; the rest date by date.
 	var people []int32
 	switch kind {
 	case SiteScope:
@@ -139,6 +141,15 @@ func (m *Model) Analyse(sc Scope) (*Analysis, error) {
 	case TeamScope:
 		people = m.byTeam[idx]
 	}
+	type konst struct {
+		need, cov          int32
+		minL, maxL         int8
+		essential, present bool
+	}
+	var kc []konst // by local competence
+	teamC := make([][2]int32, len(m.Teams))
+	siteC := make([][2]int32, len(m.Sites))
+	var totalC [2]int32
 	visit := func(p int32) {
 		pp := &m.p[p]
 		rs := m.reqs[pp.reqOff:m.p[p+1].reqOff]
@@ -146,26 +157,56 @@ func (m *Model) Analyse(sc Scope) (*Analysis, error) {
 			return
 		}
 		ts, ss := subs(pp.team, pp.site)
-		for d, t := range m.dates {
-			if !m.present(p, t) {
-				break
+		for i := range rs {
+			r := &rs[i]
+			slot(r.comp)
+			k := local[r.comp]
+			for int(k) >= len(kc) {
+				kc = append(kc, konst{})
 			}
-			var need, cov int32
-			for i := range rs {
-				r := &rs[i]
-				row := slot(r.comp)
+			c := &kc[k]
+			if pp.left == 0 && (r.lv < 0 || m.lv[r.lv].stepOff == m.lv[r.lv].stepEnd) {
+				ok := int32(0)
+				if m.levelAt(r.lv, 0) >= r.level {
+					ok = 1
+				}
+				c.need++
+				c.cov += ok
+				if !c.present || r.level < c.minL {
+					c.minL = r.level
+				}
+				if !c.present || r.level > c.maxL {
+					c.maxL = r.level
+				}
+				c.present = true
+				c.essential = c.essential || r.essential
+				if pp.team >= 0 {
+					teamC[pp.team][0]++
+					teamC[pp.team][1] += ok
+				}
+				if pp.site >= 0 {
+					siteC[pp.site][0]++
+					siteC[pp.site][1] += ok
+				}
+				totalC[0]++
+				totalC[1] += ok
+				continue
+			}
+			row := cells[int(k)*nd : int(k+1)*nd]
+			for d, t := range m.dates {
+				if !m.present(p, t) {
+					break
+				}
 				ok := int32(0)
 				if m.levelAt(r.lv, t) >= r.level {
 					ok = 1
 				}
 				add(row, d, 1, ok, r.level, r.essential, false)
-				need++
-				cov += ok
-			}
-			for _, x := range [][]Cell{ts, ss, a.Total} {
-				if x != nil {
-					x[d].Needed += need
-					x[d].Covered += cov
+				for _, x := range [][]Cell{ts, ss, a.Total} {
+					if x != nil {
+						x[d].Needed++
+						x[d].Covered += ok
+					}
 				}
 			}
 		}
@@ -179,8 +220,40 @@ func (m *Model) Analyse(sc Scope) (*Analysis, error) {
 			visit(p)
 		}
 	}
+	for k := range kc {
+		c := &kc[k]
+		if !c.present {
+			continue
+		}
+		row := cells[k*nd : (k+1)*nd]
+		for d := range row {
+			add(row, d, c.need, c.cov, c.minL, c.essential, false)
+			if c.maxL > row[d].MaxLevel {
+				row[d].MaxLevel = c.maxL
+			}
+		}
+	}
+	addConst := func(x []Cell, v [2]int32) {
+		if x == nil || v[0] == 0 {
+			return
+		}
+		for d := range x {
+			x[d].Needed += v[0]
+			x[d].Covered += v[1]
+		}
+	}
+	for i := range teamC {
+		addConst(a.Teams[i], teamC[i])
+	}
+	for i := range siteC {
+		addConst(a.Sites[i], siteC[i])
+	}
+	addConst(a.Total, totalC)
 
-	// Roadmap demand inside the scope.
+	// Roadmap demand inside the scope: the people qualified in the
+	// demand's own team, site or company, counted once for those whose
+	// level stays and date by date for the others.
+	var variable []int32
 	for gi := range m.groups {
 		g := &m.groups[gi]
 		switch {
@@ -197,17 +270,40 @@ func (m *Model) Analyse(sc Scope) (*Analysis, error) {
 		case SiteScope:
 			_, ss = subs(-1, g.scope)
 		}
-		hs := m.hold[m.hOff[g.comp]:m.hOff[g.comp+1]]
+		var haveC int32
+		variable = variable[:0]
+		count := func(h int32) {
+			e := &m.lv[h]
+			if e.stepOff == e.stepEnd && m.p[e.person].left == 0 {
+				if e.level >= g.level {
+					haveC++
+				}
+			} else {
+				variable = append(variable, h)
+			}
+		}
+		if g.kind == TeamScope {
+			for _, p := range m.byTeam[g.scope] {
+				if h := m.find(p, g.comp); h >= 0 {
+					count(h)
+				}
+			}
+		} else {
+			for _, h := range m.hold[m.hOff[g.comp]:m.hOff[g.comp+1]] {
+				if m.inScope(m.lv[h].person, g.kind, g.scope) {
+					count(h)
+				}
+			}
+		}
 		for d := int(g.date); d < len(m.dates); d++ {
 			t := m.dates[d]
-			var have int32
-			for _, h := range hs {
-				e := &m.lv[h]
-				if m.inScope(e.person, g.kind, g.scope) && m.present(e.person, t) && m.levelAt(h, t) >= g.level {
+			have := haveC
+			for _, h := range variable {
+				if have >= g.need {
+					break
+				}
+				if m.present(m.lv[h].person, t) && m.levelAt(h, t) >= g.level {
 					have++
-					if have >= g.need {
-						break
-					}
 				}
 			}
 			cov := min(have, g.need)
@@ -221,29 +317,69 @@ func (m *Model) Analyse(sc Scope) (*Analysis, error) {
 		}
 	}
 
-	// Qualified people and bench per demanded competence and date.
+	// Qualified people and bench per demanded competence and date: a
+	// histogram of the steady levels per competence, plus the changing
+	// ones date by date.
+	const maxL = 16
+	hist := make([][maxL]int32, len(a.Lines))
+	variable = variable[:0]
+	scan := func(p int32) {
+		for h := m.p[p].lvOff; h < m.p[p+1].lvOff; h++ {
+			e := &m.lv[h]
+			k := local[e.comp]
+			if k < 0 {
+				continue
+			}
+			if e.stepOff == e.stepEnd && m.p[p].left == 0 {
+				hist[k][min(int(e.level), maxL-1)]++
+			} else {
+				variable = append(variable, h)
+			}
+		}
+	}
+	if kind == Company {
+		for p := range m.People {
+			scan(int32(p))
+		}
+	} else {
+		for _, p := range people {
+			scan(p)
+		}
+	}
 	for k := range a.Lines {
-		c := int32(a.Lines[k].Comp)
 		row := cells[k*nd : (k+1)*nd]
 		a.Lines[k].Cells = row
-		hs := m.hold[m.hOff[c]:m.hOff[c+1]]
-		for d, t := range m.dates {
+		for d := range row {
 			cl := &row[d]
 			if cl.Needed == 0 {
 				continue
 			}
-			for _, h := range hs {
-				e := &m.lv[h]
-				if !m.inScope(e.person, kind, idx) || !m.present(e.person, t) {
-					continue
-				}
-				l := m.levelAt(h, t)
-				if l >= cl.MinLevel {
-					cl.Qualified++
-				}
-				if l == cl.MaxLevel-1 {
-					cl.Bench++
-				}
+			for l := max(int(cl.MinLevel), 0); l < maxL; l++ {
+				cl.Qualified += hist[k][l]
+			}
+			if cl.MaxLevel >= 2 {
+				cl.Bench = hist[k][cl.MaxLevel-1]
+			}
+		}
+	}
+	for _, h := range variable {
+		e := &m.lv[h]
+		k := local[e.comp]
+		row := cells[int(k)*nd : int(k+1)*nd]
+		for d, t := range m.dates {
+			if !m.present(e.person, t) {
+				break
+			}
+			cl := &row[d]
+			if cl.Needed == 0 {
+				continue
+			}
+			l := m.levelAt(h, t)
+			if l >= cl.MinLevel {
+				cl.Qualified++
+			}
+			if cl.MaxLevel >= 2 && l == cl.MaxLevel-1 {
+				cl.Bench++
 			}
 		}
 	}
@@ -253,11 +389,18 @@ func (m *Model) Analyse(sc Scope) (*Analysis, error) {
 
 // Line returns the line of a competence index, or nil.
 func (a *Analysis) Line(comp int) *Line {
-	i := sort.Search(len(a.Lines), func(i int) bool { return a.Lines[i].Comp >= comp })
-	if i < len(a.Lines) && a.Lines[i].Comp == comp {
+	if i := a.lineIndex(comp); i >= 0 {
 		return &a.Lines[i]
 	}
 	return nil
+}
+
+func (a *Analysis) lineIndex(comp int) int {
+	i := sort.Search(len(a.Lines), func(i int) bool { return a.Lines[i].Comp >= comp })
+	if i < len(a.Lines) && a.Lines[i].Comp == comp {
+		return i
+	}
+	return -1
 }
 
 // Qualified lists the people of the analysed scope at level or above in

@@ -153,6 +153,7 @@ type Model struct {
 	hold     []int32
 	groups   []group
 	dates    []int64
+	demanded int       // distinct competences with any demand
 	byTeam   [][]int32 // people of each team
 	bySite   [][]int32 // people of each site (by the person's site, else the team's)
 }
@@ -350,6 +351,18 @@ func Build(in *Input) *Model {
 	m.Dates = m.Dates[:1]
 	for _, d := range m.dates[1:] {
 		m.Dates = append(m.Dates, time.Unix(d, 0).UTC())
+	}
+	seen := make([]bool, len(m.Comps))
+	for _, r := range m.reqs {
+		seen[r.comp] = true
+	}
+	for _, g := range m.groups {
+		seen[g.comp] = true
+	}
+	for _, b := range seen {
+		if b {
+			m.demanded++
+		}
 	}
 	for i := range m.groups {
 		g := &m.groups[i]

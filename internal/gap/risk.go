@@ -1,7 +1,7 @@
 package gap
 
 import (
-	"sort"
+	"slices"
 	"time"
 )
 
@@ -102,28 +102,69 @@ type Risk struct {
 	FromLevel, ToLevel int
 }
 
+// score is Prioritise's score without the explanation (no allocation).
+func score(c Cell, date, now time.Time) int {
+	days := int(date.Sub(now).Hours() / 24)
+	u := 1
+	switch {
+	case days <= 180:
+		u = 3
+	case days <= 365:
+		u = 2
+	}
+	sz, short := 1, c.Shortfall()
+	switch {
+	case short >= 5 || short*2 >= int(c.Needed) && short > 0:
+		sz = 3
+	case short >= 2:
+		sz = 2
+	}
+	cr := 1
+	switch {
+	case c.Qualified <= 1:
+		cr = 3
+	case c.Essential:
+		cr = 2
+	}
+	return u * sz * cr
+}
+
 // Risks lists the analysis's risks, highest priority first, at most limit
 // (0: all): per competence the first date with a shortfall, single points
 // of knowledge (today, or the first date one appears), and qualifying
 // levels that expire before the last date they are demanded.
 func (a *Analysis) Risks(limit int) []Risk {
 	m := a.model
-	var out []Risk
+	type cand struct {
+		kind               int8
+		comp, date, person int32
+		score, short       int32
+		at                 int64
+		from, to           int8
+	}
+	var cs []cand
+	kind, idx := int8(a.Scope.Kind), int32(-1)
+	switch a.Scope.Kind {
+	case SiteScope:
+		idx = int32(m.SiteIndex(a.Scope.ID))
+	case TeamScope:
+		idx = int32(m.TeamIndex(a.Scope.ID))
+	}
 	for _, ln := range a.Lines {
 		for d, c := range ln.Cells {
 			if c.Shortfall() > 0 {
-				out = append(out, Risk{Kind: RiskShortfall, Comp: ln.Comp, Date: d, Cell: c, Person: -1, Priority: Prioritise(c, a.Dates[d], m.Now)})
+				cs = append(cs, cand{kind: 0, comp: int32(ln.Comp), date: int32(d), person: -1, score: int32(score(c, a.Dates[d], m.Now)), short: int32(c.Shortfall())})
 				break
 			}
 		}
 		for d, c := range ln.Cells {
 			if c.SinglePoint() && c.Shortfall() == 0 {
-				out = append(out, Risk{Kind: RiskSinglePoint, Comp: ln.Comp, Date: d, Cell: c, Person: -1, Priority: Prioritise(c, a.Dates[d], m.Now)})
+				cs = append(cs, cand{kind: 1, comp: int32(ln.Comp), date: int32(d), person: -1, score: int32(score(c, a.Dates[d], m.Now))})
 				break
 			}
 		}
-		// Expiring: a holder in scope who is qualified now and loses it
-		// before the last date the competence is demanded.
+		// Expiring: a holder in scope whose level drops below the lowest
+		// demanded level before the last date the competence is demanded.
 		last := -1
 		for d, c := range ln.Cells {
 			if c.Needed > 0 {
@@ -134,46 +175,52 @@ func (a *Analysis) Risks(limit int) []Risk {
 			continue
 		}
 		c0 := ln.Cells[last]
-		kind, idx := int8(a.Scope.Kind), int32(-1)
-		switch a.Scope.Kind {
-		case SiteScope:
-			idx = int32(m.SiteIndex(a.Scope.ID))
-		case TeamScope:
-			idx = int32(m.TeamIndex(a.Scope.ID))
-		}
 		until := m.dates[last]
 		for _, h := range m.hold[m.hOff[ln.Comp]:m.hOff[ln.Comp+1]] {
 			e := &m.lv[h]
 			if e.stepOff == e.stepEnd || e.level < c0.MinLevel || !m.inScope(e.person, kind, idx) {
 				continue
 			}
-			for _, s := range m.steps[e.stepOff:e.stepEnd] {
-				if s.at > until {
+			for _, st := range m.steps[e.stepOff:e.stepEnd] {
+				if st.at > until {
 					break
 				}
-				if s.level < c0.MinLevel {
-					at := time.Unix(s.at, 0).UTC()
-					c := c0
-					pr := Prioritise(c, at, m.Now)
-					pr.Reasons = append([]Reason{{Code: "expires", N: []int{int(e.level), int(s.level)}}}, pr.Reasons...)
-					out = append(out, Risk{Kind: RiskExpiring, Comp: ln.Comp, Date: last, Cell: c, Priority: pr,
-						Person: int(e.person), ExpiresAt: at, FromLevel: int(e.level), ToLevel: int(s.level)})
+				if st.level < c0.MinLevel {
+					at := time.Unix(st.at, 0).UTC()
+					cs = append(cs, cand{kind: 2, comp: int32(ln.Comp), date: int32(last), person: e.person, score: int32(score(c0, at, m.Now)),
+						short: int32(c0.Shortfall()), at: st.at, from: e.level, to: st.level})
 					break
 				}
 			}
 		}
 	}
-	sort.SliceStable(out, func(i, j int) bool {
-		if out[i].Priority.Score != out[j].Priority.Score {
-			return out[i].Priority.Score > out[j].Priority.Score
+	slices.SortStableFunc(cs, func(x, y cand) int {
+		if x.score != y.score {
+			return int(y.score - x.score)
 		}
-		if out[i].Cell.Shortfall() != out[j].Cell.Shortfall() {
-			return out[i].Cell.Shortfall() > out[j].Cell.Shortfall()
+		if x.short != y.short {
+			return int(y.short - x.short)
 		}
-		return out[i].Date < out[j].Date
+		return int(x.date - y.date)
 	})
-	if limit > 0 && len(out) > limit {
-		out = out[:limit]
+	if limit > 0 && len(cs) > limit {
+		cs = cs[:limit]
+	}
+	out := make([]Risk, len(cs))
+	for i, c := range cs {
+		cell := a.Lines[a.lineIndex(int(c.comp))].Cells[c.date]
+		r := Risk{Comp: int(c.comp), Date: int(c.date), Cell: cell, Person: int(c.person)}
+		switch c.kind {
+		case 0:
+			r.Kind, r.Priority = RiskShortfall, Prioritise(cell, a.Dates[c.date], m.Now)
+		case 1:
+			r.Kind, r.Priority = RiskSinglePoint, Prioritise(cell, a.Dates[c.date], m.Now)
+		case 2:
+			r.Kind, r.ExpiresAt, r.FromLevel, r.ToLevel = RiskExpiring, time.Unix(c.at, 0).UTC(), int(c.from), int(c.to)
+			r.Priority = Prioritise(cell, r.ExpiresAt, m.Now)
+			r.Priority.Reasons = append([]Reason{{Code: "expires", N: []int{r.FromLevel, r.ToLevel}}}, r.Priority.Reasons...)
+		}
+		out[i] = r
 	}
 	return out
 }
