@@ -8,6 +8,7 @@
 package roadmap
 
 import (
+	"fmt"
 	"strings"
 	"time"
 	"unicode/utf8"
@@ -187,17 +188,29 @@ func Day(t time.Time) time.Time {
 	return time.Date(t.Year(), t.Month(), t.Day(), 0, 0, 0, 0, time.UTC)
 }
 
+// bad is an EInvalid error with a translation key; Args are the numbers
+// the translated message shows.
+func bad(field, key string, args []any, format string, fargs ...any) *core.Error {
+	return &core.Error{Code: core.EInvalid, Field: field, Message: fmt.Sprintf(format, fargs...), Key: key, Args: args}
+}
+
 // Validate checks and normalises an item against the organisation's
 // scale. today is the current date: a roadmap item still open may not
 // have a target date or demand dates in the past. Errors: EInvalid, with
 // a field per problem ("target_date", "demand.2.level", …).
 func (it *Item) Validate(scale competence.Scale, today time.Time) error {
+	return it.Problems(scale, today).Err()
+}
+
+// Problems is Validate's list of problems, one per field, each with a
+// translation key, for forms that show them all.
+func (it *Item) Problems(scale competence.Scale, today time.Time) core.ValidationErrors {
 	var errs core.ValidationErrors
 	today = Day(today)
 	it.TitleNL, it.TitleEN = strings.TrimSpace(it.TitleNL), strings.TrimSpace(it.TitleEN)
 	it.WhyNL, it.WhyEN = strings.TrimSpace(it.WhyNL), strings.TrimSpace(it.WhyEN)
 	if it.TitleNL == "" && it.TitleEN == "" {
-		errs = append(errs, core.Invalid("title", "is required in Dutch or English"))
+		errs = append(errs, bad("title", "roadmap.err.title", nil, "is required in Dutch or English"))
 	}
 	errs = append(errs, lengths(map[string]string{"title_nl": it.TitleNL, "title_en": it.TitleEN}, 300)...)
 	errs = append(errs, lengths(map[string]string{"why_nl": it.WhyNL, "why_en": it.WhyEN}, 5000)...)
@@ -214,11 +227,11 @@ func (it *Item) Validate(scale competence.Scale, today time.Time) error {
 		errs = append(errs, core.Invalid("status", "must be planned, in_progress, done or cancelled"))
 	}
 	if it.TargetDate.IsZero() {
-		errs = append(errs, core.Invalid("target_date", "is required"))
+		errs = append(errs, bad("target_date", "roadmap.err.target_required", nil, "is required"))
 	} else {
 		it.TargetDate = Day(it.TargetDate)
 		if it.Status.Open() && it.TargetDate.Before(today) {
-			errs = append(errs, core.Invalid("target_date", "is in the past: choose a date from today on, or mark the item done or cancelled"))
+			errs = append(errs, bad("target_date", "roadmap.err.target_past", nil, "is in the past: choose a date from today on, or mark the item done or cancelled"))
 		}
 	}
 	for _, ids := range []struct {
@@ -238,38 +251,40 @@ func (it *Item) Validate(scale competence.Scale, today time.Time) error {
 	for i := range it.Demand {
 		errs = append(errs, it.Demand[i].validate(i, scale, today, it)...)
 	}
-	return errs.Err()
+	return errs
 }
 
 func (d *Demand) validate(i int, scale competence.Scale, today time.Time, it *Item) core.ValidationErrors {
 	var errs core.ValidationErrors
 	field := func(f string) string { return "demand." + itoa(i) + "." + f }
+	row := []any{i + 1}
 	if !core.ValidID(d.CompetenceID) {
-		errs = append(errs, core.Invalid(field("competence_id"), "choose a competence"))
+		errs = append(errs, bad(field("competence_id"), "roadmap.err.competence", row, "choose a competence"))
 	}
 	switch {
 	case d.Level < 1:
-		errs = append(errs, core.Invalid(field("level"), "must be at least 1"))
+		errs = append(errs, bad(field("level"), "roadmap.err.level_low", row, "must be at least 1"))
 	case d.Level > scale.Max():
-		errs = append(errs, core.Invalid(field("level"), "level %d is above the organisation's scale, which goes up to %d", d.Level, scale.Max()))
+		errs = append(errs, bad(field("level"), "roadmap.err.level_above", []any{i + 1, d.Level, scale.Max()},
+			"level %d is above the organisation's scale, which goes up to %d", d.Level, scale.Max()))
 	}
 	switch {
 	case d.People < 0:
-		errs = append(errs, core.Invalid(field("people"), "cannot be negative"))
+		errs = append(errs, bad(field("people"), "roadmap.err.people_negative", row, "cannot be negative"))
 	case d.People == 0:
-		errs = append(errs, core.Invalid(field("people"), "must be at least 1"))
+		errs = append(errs, bad(field("people"), "roadmap.err.people_zero", row, "must be at least 1"))
 	case d.People > 100000:
-		errs = append(errs, core.Invalid(field("people"), "is at most 100000"))
+		errs = append(errs, bad(field("people"), "roadmap.err.people_many", row, "is at most 100000"))
 	}
 	if d.By.IsZero() {
 		d.By = it.TargetDate
 	}
 	d.By = Day(d.By)
 	if !d.By.IsZero() && it.Status.Open() && d.By.Before(today) {
-		errs = append(errs, core.Invalid(field("by"), "is in the past: choose a date from today on"))
+		errs = append(errs, bad(field("by"), "roadmap.err.by_past", row, "is in the past: choose a date from today on"))
 	}
 	if d.SiteID != "" && d.TeamID != "" {
-		errs = append(errs, core.Invalid(field("where"), "choose a site or a team, not both"))
+		errs = append(errs, bad(field("where"), "roadmap.err.where", row, "choose a site or a team, not both"))
 	}
 	if d.SiteID != "" && !core.ValidID(d.SiteID) {
 		errs = append(errs, core.Invalid(field("site_id"), "is not a valid id"))
@@ -407,21 +422,26 @@ type Plan struct {
 
 // Validate checks a plan line. Errors: EInvalid.
 func (p *Plan) Validate(scale competence.Scale, today time.Time) error {
+	return p.Problems(scale, today).Err()
+}
+
+// Problems is Validate's list of problems.
+func (p *Plan) Problems(scale competence.Scale, today time.Time) core.ValidationErrors {
 	var errs core.ValidationErrors
 	p.Note = strings.TrimSpace(p.Note)
 	if !core.ValidID(p.PersonID) {
-		errs = append(errs, core.Invalid("person_id", "choose a person"))
+		errs = append(errs, bad("person_id", "roadmap.err.plan_person", nil, "choose a person"))
 	}
 	if !core.ValidID(p.CompetenceID) {
-		errs = append(errs, core.Invalid("competence_id", "choose a competence"))
+		errs = append(errs, bad("competence_id", "roadmap.err.plan_competence", nil, "choose a competence"))
 	}
 	if p.TargetLevel < 1 || p.TargetLevel > scale.Max() {
-		errs = append(errs, core.Invalid("target_level", "must be between 1 and %d", scale.Max()))
+		errs = append(errs, bad("target_level", "roadmap.err.plan_level", []any{scale.Max()}, "must be between 1 and %d", scale.Max()))
 	}
 	if p.TargetDate.IsZero() {
-		errs = append(errs, core.Invalid("target_date", "is required"))
+		errs = append(errs, bad("target_date", "roadmap.err.target_required", nil, "is required"))
 	} else if p.TargetDate = Day(p.TargetDate); !p.Done && p.TargetDate.Before(Day(today)) {
-		errs = append(errs, core.Invalid("target_date", "is in the past: choose a date from today on"))
+		errs = append(errs, bad("target_date", "roadmap.err.plan_past", nil, "is in the past: choose a date from today on"))
 	}
 	if p.ItemID != "" && !core.ValidID(p.ItemID) {
 		errs = append(errs, core.Invalid("item_id", "is not a valid id"))
@@ -429,7 +449,7 @@ func (p *Plan) Validate(scale competence.Scale, today time.Time) error {
 	if utf8.RuneCountInString(p.Note) > 2000 {
 		errs = append(errs, core.Invalid("note", "is at most 2000 characters"))
 	}
-	return errs.Err()
+	return errs
 }
 
 // Permissions.

@@ -60,6 +60,7 @@ func (s *Server) routes() {
 	s.registerLearning()
 	s.registerProjects()
 	s.registerCatalogue()
+	s.registerRoadmap()
 	m.HandleFunc("/", s.NotFound)
 }
 
