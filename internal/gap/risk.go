@@ -96,10 +96,13 @@ type Risk struct {
 	Date     int // index into Dates
 	Cell     Cell
 	Priority Priority
-	// For expiring evidence: the person, when, and the levels before and after.
+	// For expiring evidence: the first person whose qualification runs
+	// out, when, the levels before and after, and everyone affected
+	// (earliest first).
 	Person             int
 	ExpiresAt          time.Time
 	FromLevel, ToLevel int
+	People             []int
 }
 
 // score is Prioritise's score without the explanation (no allocation).
@@ -141,8 +144,10 @@ func (a *Analysis) Risks(limit int) []Risk {
 		score, short       int32
 		at                 int64
 		from, to           int8
+		count              int32
 	}
 	var cs []cand
+	expiring := map[int32][]int32{}
 	kind, idx := int8(a.Scope.Kind), int32(-1)
 	switch a.Scope.Kind {
 	case SiteScope:
@@ -176,6 +181,7 @@ func (a *Analysis) Risks(limit int) []Risk {
 		}
 		c0 := ln.Cells[last]
 		until := m.dates[last]
+		first := len(cs)
 		for _, h := range m.hold[m.hOff[ln.Comp]:m.hOff[ln.Comp+1]] {
 			e := &m.lv[h]
 			if e.stepOff == e.stepEnd || e.level < c0.MinLevel || !m.inScope(e.person, kind, idx) {
@@ -192,6 +198,30 @@ func (a *Analysis) Risks(limit int) []Risk {
 					break
 				}
 			}
+		}
+		// One risk per competence: the earliest expiry leads, the others
+		// are listed with it.
+		if exp := cs[first:]; len(exp) > 1 {
+			slices.SortFunc(exp, func(x, y cand) int {
+				if x.at != y.at {
+					if x.at < y.at {
+						return -1
+					}
+					return 1
+				}
+				return int(x.person - y.person)
+			})
+			lead := exp[0]
+			lead.count = int32(len(exp))
+			others := make([]int32, len(exp))
+			for i, x := range exp {
+				others[i] = x.person
+			}
+			expiring[lead.comp] = others
+			cs = append(cs[:first], lead)
+		} else if len(exp) == 1 {
+			expiring[exp[0].comp] = []int32{exp[0].person}
+			cs[first].count = 1
 		}
 	}
 	slices.SortStableFunc(cs, func(x, y cand) int {
@@ -217,8 +247,15 @@ func (a *Analysis) Risks(limit int) []Risk {
 			r.Kind, r.Priority = RiskSinglePoint, Prioritise(cell, a.Dates[c.date], m.Now)
 		case 2:
 			r.Kind, r.ExpiresAt, r.FromLevel, r.ToLevel = RiskExpiring, time.Unix(c.at, 0).UTC(), int(c.from), int(c.to)
+			for _, p := range expiring[c.comp] {
+				r.People = append(r.People, int(p))
+			}
 			r.Priority = Prioritise(cell, r.ExpiresAt, m.Now)
-			r.Priority.Reasons = append([]Reason{{Code: "expires", N: []int{r.FromLevel, r.ToLevel}}}, r.Priority.Reasons...)
+			rs := Reason{Code: "expires", N: []int{r.FromLevel, r.ToLevel}}
+			if len(r.People) > 1 {
+				rs = Reason{Code: "expires_many", N: []int{len(r.People), r.FromLevel, r.ToLevel}}
+			}
+			r.Priority.Reasons = append([]Reason{rs}, r.Priority.Reasons...)
 		}
 		out[i] = r
 	}

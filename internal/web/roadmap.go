@@ -292,7 +292,7 @@ func whereName(m *gap.Model, kind int, id, lang string) string {
 }
 
 func levelName(scale competence.Scale, n int, lang string) string {
-	if n > 0 && n <= scale.Max() {
+	if n >= 0 && n <= scale.Max() {
 		return scale.Level(n).Name(lang)
 	}
 	return strconv.Itoa(n)

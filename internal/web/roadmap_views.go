@@ -361,7 +361,15 @@ func (s *Server) riskViews(m *gap.Model, a *gap.Analysis, lang string, limit int
 		rv := riskView{Level: rk.Priority.Level, Kind: rk.Kind, Comp: m.Comps[rk.Comp].Name(lang), Date: a.Dates[rk.Date],
 			Why: reasons(lang, rk.Priority), Cell: cv(rk.Cell)}
 		if rk.Person >= 0 {
-			rv.Who = m.People[rk.Person].Name
+			var names []string
+			for i, p := range rk.People {
+				if i == 3 {
+					names = append(names, fmt.Sprintf("+%d", len(rk.People)-3))
+					break
+				}
+				names = append(names, m.People[p].Name)
+			}
+			rv.Who = strings.Join(names, ", ")
 			rv.Date = rk.ExpiresAt
 		}
 		out = append(out, rv)
