@@ -239,7 +239,7 @@ func TestGapPagesExportsAndAccess(t *testing.T) {
 				sheet = b.String()
 			}
 		}
-		if !strings.Contains(sheet, "VCA-veiligheid") || !strings.Contains(sheet, "<v>") {
+		if !strings.Contains(sheet, "VCA Basis") || !strings.Contains(sheet, "<v>") {
 			t.Errorf("xlsx sheet lacks data: %.300s", sheet)
 		}
 		if code, body := boss.get("/gaps/export.csv"); code != 200 || !strings.Contains(body, "Competentie") {
