@@ -33,12 +33,12 @@ func (s *Server) registerRoadmap() {
 	m.HandleFunc("GET /roadmap/objectives/{id}", edit(s.objectiveForm))
 	m.HandleFunc("POST /roadmap/objectives/{id}", edit(s.saveObjective))
 	m.HandleFunc("POST /roadmap/objectives/{id}/delete", edit(s.deleteObjective))
-	m.HandleFunc("GET /roadmap/items/new", edit(s.itemForm))
-	m.HandleFunc("POST /roadmap/items", edit(s.saveItem))
-	m.HandleFunc("GET /roadmap/items/{id}", edit(s.itemForm))
-	m.HandleFunc("POST /roadmap/items/{id}", edit(s.saveItem))
-	m.HandleFunc("POST /roadmap/items/{id}/publish", edit(s.publishItem))
-	m.HandleFunc("POST /roadmap/items/{id}/delete", edit(s.deleteItem))
+	m.HandleFunc("GET /roadmap/items/new", edit(s.roadmapItemForm))
+	m.HandleFunc("POST /roadmap/items", edit(s.saveRoadmapItem))
+	m.HandleFunc("GET /roadmap/items/{id}", edit(s.roadmapItemForm))
+	m.HandleFunc("POST /roadmap/items/{id}", edit(s.saveRoadmapItem))
+	m.HandleFunc("POST /roadmap/items/{id}/publish", edit(s.publishRoadmapItem))
+	m.HandleFunc("POST /roadmap/items/{id}/delete", edit(s.deleteRoadmapItem))
 	m.HandleFunc("GET /gaps", dash(s.gapDashboard))
 	m.HandleFunc("GET /gaps/data.json", dash(s.gapJSON))
 	m.HandleFunc("GET /gaps/export.csv", dash(s.gapCSV))
@@ -172,7 +172,7 @@ type demandRow struct {
 	Where string // "", "site:<id>" or "team:<id>"
 }
 
-type itemFormView struct {
+type rmItemFormView struct {
 	Page
 	It          *roadmap.Item
 	Rows        []demandRow
@@ -183,22 +183,22 @@ type itemFormView struct {
 	Objectives  []*roadmap.Objective
 	History     []roadmap.HistoryEntry
 	Problems    []string
-	Coverage    []itemDemandView
+	Coverage    []rmDemandView
 	Kinds       []string
 	Statuses    []string
 }
 
 // Has reports whether ids holds id (for checkboxes).
-func (itemFormView) Has(ids []string, id string) bool { return has(ids, id) }
+func (rmItemFormView) Has(ids []string, id string) bool { return has(ids, id) }
 
-// itemDemandView is one demand line with its coverage at its date.
-type itemDemandView struct {
+// rmDemandView is one demand line with its coverage at its date.
+type rmDemandView struct {
 	Comp, Where, Level string
 	Date               time.Time
 	Needed, Covered    int
 }
 
-func (s *Server) itemForm(w http.ResponseWriter, r *http.Request) {
+func (s *Server) roadmapItemForm(w http.ResponseWriter, r *http.Request) {
 	it := &roadmap.Item{TargetDate: time.Now().AddDate(1, 0, 0), Status: roadmap.Planned, Kind: roadmap.Technology}
 	if id := r.PathValue("id"); id != "" {
 		var err error
@@ -207,7 +207,7 @@ func (s *Server) itemForm(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 	}
-	s.renderItemForm(w, r, http.StatusOK, it, nil)
+	s.renderRoadmapItem(w, r, http.StatusOK, it, nil)
 }
 
 func has(ids []string, id string) bool {
@@ -219,10 +219,10 @@ func has(ids []string, id string) bool {
 	return false
 }
 
-func (s *Server) renderItemForm(w http.ResponseWriter, r *http.Request, status int, it *roadmap.Item, problems []string) {
+func (s *Server) renderRoadmapItem(w http.ResponseWriter, r *http.Request, status int, it *roadmap.Item, problems []string) {
 	st := From(r)
 	ctx := r.Context()
-	v := itemFormView{Page: s.NewPage(r, "roadmap.item"), It: it, Problems: problems,
+	v := rmItemFormView{Page: s.NewPage(r, "roadmap.item"), It: it, Problems: problems,
 		Kinds: []string{string(roadmap.Technology), string(roadmap.Change)}}
 	for _, st := range roadmap.Statuses {
 		v.Statuses = append(v.Statuses, string(st))
@@ -259,16 +259,16 @@ func (s *Server) renderItemForm(w http.ResponseWriter, r *http.Request, status i
 	}
 	if it.ID != "" && status == http.StatusOK {
 		if m, err := s.gapModel(r, true); err == nil {
-			v.Coverage = s.itemDemand(m, it.ID, st.Lang, v.Scale)
+			v.Coverage = s.roadmapItemDemand(m, it.ID, st.Lang, v.Scale)
 		}
 	}
 	s.Render(w, r, status, "roadmap_item.html", v)
 }
 
-func (s *Server) itemDemand(m *gap.Model, itemID, lang string, scale competence.Scale) []itemDemandView {
-	var out []itemDemandView
+func (s *Server) roadmapItemDemand(m *gap.Model, itemID, lang string, scale competence.Scale) []rmDemandView {
+	var out []rmDemandView
 	for _, d := range m.ItemDemand(itemID) {
-		out = append(out, itemDemandView{Comp: m.Comps[d.Comp].Name(lang), Where: whereName(m, d.Kind, d.Where, lang),
+		out = append(out, rmDemandView{Comp: m.Comps[d.Comp].Name(lang), Where: whereName(m, d.Kind, d.Where, lang),
 			Level: levelName(scale, d.Level, lang), Date: d.Date, Needed: d.Needed, Covered: d.Covered})
 	}
 	return out
@@ -298,7 +298,7 @@ func levelName(scale competence.Scale, n int, lang string) string {
 	return strconv.Itoa(n)
 }
 
-func itemFromForm(r *http.Request) *roadmap.Item {
+func roadmapItemFromForm(r *http.Request) *roadmap.Item {
 	_ = r.ParseForm()
 	f := r.PostForm
 	it := &roadmap.Item{ID: r.PathValue("id"), TitleNL: f.Get("title_nl"), TitleEN: f.Get("title_en"), WhyNL: f.Get("why_nl"), WhyEN: f.Get("why_en"),
@@ -332,10 +332,10 @@ func itemFromForm(r *http.Request) *roadmap.Item {
 	return it
 }
 
-func (s *Server) saveItem(w http.ResponseWriter, r *http.Request) {
+func (s *Server) saveRoadmapItem(w http.ResponseWriter, r *http.Request) {
 	st := From(r)
 	ctx := r.Context()
-	it := itemFromForm(r)
+	it := roadmapItemFromForm(r)
 	now := time.Now().UTC()
 	scale, err := s.db.Scale(ctx, st.Org.ID)
 	if err != nil {
@@ -343,7 +343,7 @@ func (s *Server) saveItem(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if probs := it.Problems(scale, now); len(probs) > 0 {
-		s.renderItemForm(w, r, http.StatusUnprocessableEntity, it, s.problems(r, probs))
+		s.renderRoadmapItem(w, r, http.StatusUnprocessableEntity, it, s.problems(r, probs))
 		return
 	}
 	if it.ID == "" {
@@ -353,7 +353,7 @@ func (s *Server) saveItem(w http.ResponseWriter, r *http.Request) {
 	}
 	if err != nil {
 		if core.ErrorCode(err) == core.EInvalid {
-			s.renderItemForm(w, r, http.StatusUnprocessableEntity, it, []string{s.Message(r, err)})
+			s.renderRoadmapItem(w, r, http.StatusUnprocessableEntity, it, []string{s.Message(r, err)})
 			return
 		}
 		s.Fail(w, r, err)
@@ -363,7 +363,7 @@ func (s *Server) saveItem(w http.ResponseWriter, r *http.Request) {
 	http.Redirect(w, r, "/roadmap/items/"+it.ID, http.StatusSeeOther)
 }
 
-func (s *Server) publishItem(w http.ResponseWriter, r *http.Request) {
+func (s *Server) publishRoadmapItem(w http.ResponseWriter, r *http.Request) {
 	st := From(r)
 	pub := r.FormValue("publish") == "1"
 	if err := s.db.PublishItem(r.Context(), st.Org.ID, r.PathValue("id"), pub, st.Person.ID, time.Now().UTC()); err != nil {
@@ -382,7 +382,7 @@ func (s *Server) publishItem(w http.ResponseWriter, r *http.Request) {
 	http.Redirect(w, r, back, http.StatusSeeOther)
 }
 
-func (s *Server) deleteItem(w http.ResponseWriter, r *http.Request) {
+func (s *Server) deleteRoadmapItem(w http.ResponseWriter, r *http.Request) {
 	if err := s.db.DeleteItem(r.Context(), From(r).Org.ID, r.PathValue("id")); err != nil {
 		s.Fail(w, r, err)
 		return

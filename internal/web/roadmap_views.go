@@ -293,7 +293,7 @@ type subRow struct {
 	Gaps        int // for people: competences below what is needed
 }
 
-type itemRow struct {
+type rmItemRow struct {
 	ID, Title, Status string
 	Published         bool
 	Date              time.Time
@@ -307,7 +307,7 @@ type dashView struct {
 	Dates       []time.Time
 	Total       []cellView
 	Chart       template.HTML
-	Items       []itemRow
+	Items       []rmItemRow
 	Risks       []riskView
 	Comps       []compRow
 	MoreComps   int
@@ -413,7 +413,7 @@ func (s *Server) dashboardView(r *http.Request, sc gap.Scope) (*dashView, error)
 	v.Today, v.Last = v.Total[0], v.Total[len(v.Total)-1]
 	v.Chart = coverageSVG(a.Dates, a.Total, lang)
 	for _, it := range m.Items {
-		row := itemRow{ID: it.ID, Title: it.Title(lang), Status: string(it.Status), Published: it.Published, Date: it.TargetDate}
+		row := rmItemRow{ID: it.ID, Title: it.Title(lang), Status: string(it.Status), Published: it.Published, Date: it.TargetDate}
 		for _, d := range m.ItemDemand(it.ID) {
 			row.Needed += d.Needed
 			row.Covered += d.Covered
