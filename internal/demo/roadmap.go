@@ -42,8 +42,8 @@ var roadmapComps = []roadmapComp{
 	{"vca", "VCA Basis", "VCA basic safety certificate", competence.Fundamental},
 }
 
-// onOrAfter returns date, or min months from now when date is too close.
-func onOrAfter(date, now time.Time, months int) time.Time {
+// rmOnOrAfter returns date, or min months from now when date is too close.
+func rmOnOrAfter(date, now time.Time, months int) time.Time {
 	if floor := now.AddDate(0, months, 0); date.Before(floor) {
 		return roadmap.Day(floor)
 	}
@@ -91,15 +91,15 @@ func seedRoadmap(ctx context.Context, db *store.DB, c *Company) error {
 		{TitleNL: "Automatiseren waar het loont", TitleEN: "Automate where it pays",
 			DescriptionNL: "Repeterend las- en freeswerk gaat naar robots en cobots, zodat vakmensen zich richten op het lastige werk en de kwaliteit.",
 			DescriptionEN: "Repetitive welding and milling moves to robots and cobots, so that skilled people focus on the difficult work and on quality.",
-			OwnerID:       boss.ID, Horizon: onOrAfter(time.Date(2028, 12, 31, 0, 0, 0, 0, time.UTC), now, 24)},
+			OwnerID:       boss.ID, Horizon: rmOnOrAfter(time.Date(2028, 12, 31, 0, 0, 0, 0, time.UTC), now, 24)},
 		{TitleNL: "Een papierloze werkvloer", TitleEN: "A paperless shop floor",
 			DescriptionNL: "Iedere werkplek werkt met actuele digitale tekeningen en werkinstructies, in het Nederlands en het Engels.",
 			DescriptionEN: "Every workplace works from current digital drawings and work instructions, in Dutch and English.",
-			OwnerID:       lotte.ID, Horizon: onOrAfter(time.Date(2027, 12, 31, 0, 0, 0, 0, time.UTC), now, 12)},
+			OwnerID:       lotte.ID, Horizon: rmOnOrAfter(time.Date(2027, 12, 31, 0, 0, 0, 0, time.UTC), now, 12)},
 		{TitleNL: "Geen ongeplande stilstand", TitleEN: "No unplanned downtime",
 			DescriptionNL: "We zien storingen aankomen voordat ze de planning raken.",
 			DescriptionEN: "We see breakdowns coming before they hit the schedule.",
-			OwnerID:       erik.ID, Horizon: onOrAfter(time.Date(2028, 6, 30, 0, 0, 0, 0, time.UTC), now, 18)},
+			OwnerID:       erik.ID, Horizon: rmOnOrAfter(time.Date(2028, 6, 30, 0, 0, 0, 0, time.UTC), now, 18)},
 	}
 	for _, o := range objs {
 		if err := db.CreateObjective(ctx, org, o); err != nil {
@@ -109,7 +109,7 @@ func seedRoadmap(ctx context.Context, db *store.DB, c *Company) error {
 	hengelo, almelo := c.Sites["Hengelo"].ID, c.Sites["Almelo"].ID
 	team := func(k string) string { return c.Teams[k].ID }
 	d := func(y int, m time.Month, day, minMonths int) time.Time {
-		return onOrAfter(time.Date(y, m, day, 0, 0, 0, 0, time.UTC), now, minMonths)
+		return rmOnOrAfter(time.Date(y, m, day, 0, 0, 0, 0, time.UTC), now, minMonths)
 	}
 	items := []*roadmap.Item{
 		{TitleNL: "Cobot-lascel lijn 3", TitleEN: "Cobot welding cell, line 3", Kind: roadmap.Technology, Status: roadmap.InProgress,
@@ -174,9 +174,9 @@ func seedRoadmap(ctx context.Context, db *store.DB, c *Company) error {
 		}
 		return db.AddPlan(ctx, org, p, now)
 	}
-	welders, cnc := members(c, "welding"), members(c, "cnc")
+	welders, cnc := rmMembers(c, "welding"), rmMembers(c, "cnc")
 	bart, henk := c.ByName["Bart Meijer"], c.ByName["Henk Smit"]
-	for i, p := range []*tenancy.Person{pickNth(welders, 3), pickNth(welders, 6)} {
+	for i, p := range []*tenancy.Person{rmPickNth(welders, 3), rmPickNth(welders, 6)} {
 		if err := plan(p, bart, "cobot", 2, 5+i, items[0], "Cobot-training bij de leverancier, daarna meedraaien in de proefcel."); err != nil {
 			return err
 		}
@@ -184,13 +184,13 @@ func seedRoadmap(ctx context.Context, db *store.DB, c *Company) error {
 	if err := plan(c.ByName["Jan de Vries"], henk, "heidenhain", 2, 6, items[4], "Meelopen met de CNC-programmeur, twee ochtenden per week."); err != nil {
 		return err
 	}
-	if err := plan(pickNth(cnc, 2), henk, "5axis", 2, 10, nil, "Cursus 5-assig frezen bij de universiteit, daarna begeleid op de nieuwe machine."); err != nil {
+	if err := plan(rmPickNth(cnc, 2), henk, "5axis", 2, 10, nil, "Cursus 5-assig frezen bij de universiteit, daarna begeleid op de nieuwe machine."); err != nil {
 		return err
 	}
 	return nil
 }
 
-func members(c *Company, teamKey string) []*tenancy.Person {
+func rmMembers(c *Company, teamKey string) []*tenancy.Person {
 	var out []*tenancy.Person
 	for _, p := range c.People {
 		if p.TeamID == c.Teams[teamKey].ID && p.Active && c.Teams[teamKey].LeadID != p.ID {
@@ -200,7 +200,7 @@ func members(c *Company, teamKey string) []*tenancy.Person {
 	return out
 }
 
-func pickNth(ps []*tenancy.Person, n int) *tenancy.Person {
+func rmPickNth(ps []*tenancy.Person, n int) *tenancy.Person {
 	if len(ps) == 0 {
 		return nil
 	}
@@ -292,7 +292,7 @@ func seedRoadmapLevels(ctx context.Context, db *store.DB, c *Company, comp map[s
 	}
 	// A few people the roadmap depends on.
 	add(c.ByName["Erik Bos"], "condition", 3, competence.Assessment, time.Time{})
-	if cnc := members(c, "cnc"); len(cnc) > 3 {
+	if cnc := rmMembers(c, "cnc"); len(cnc) > 3 {
 		add(cnc[0], "5axis", 2, competence.Learning, time.Time{})
 		add(cnc[1], "cam", 3, competence.Project, time.Time{})
 		add(cnc[2], "5axis", 1, competence.SelfAssessment, time.Time{})

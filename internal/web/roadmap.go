@@ -68,7 +68,7 @@ func (s *Server) problems(r *http.Request, errs core.ValidationErrors) []string 
 	return out
 }
 
-func formDate(v string) time.Time {
+func rmDate(v string) time.Time {
 	t, err := time.Parse("2006-01-02", strings.TrimSpace(v))
 	if err != nil {
 		return time.Time{}
@@ -78,7 +78,7 @@ func formDate(v string) time.Time {
 
 // ---- Management editor ----
 
-type manageView struct {
+type rmManageView struct {
 	Page
 	Objectives []*roadmap.Objective
 	Items      []*roadmap.Item
@@ -88,7 +88,7 @@ type manageView struct {
 func (s *Server) roadmapManage(w http.ResponseWriter, r *http.Request) {
 	st := From(r)
 	ctx := r.Context()
-	v := manageView{Page: s.NewPage(r, "roadmap.manage_title")}
+	v := rmManageView{Page: s.NewPage(r, "roadmap.manage_title")}
 	var err error
 	if v.Objectives, err = s.db.Objectives(ctx, st.Org.ID); err == nil {
 		if v.Items, err = s.db.Items(ctx, st.Org.ID, false); err == nil {
@@ -139,7 +139,7 @@ func (s *Server) saveObjective(w http.ResponseWriter, r *http.Request) {
 	st := From(r)
 	o := &roadmap.Objective{ID: r.PathValue("id"), TitleNL: r.FormValue("title_nl"), TitleEN: r.FormValue("title_en"),
 		DescriptionNL: r.FormValue("description_nl"), DescriptionEN: r.FormValue("description_en"),
-		OwnerID: r.FormValue("owner_id"), Horizon: formDate(r.FormValue("horizon"))}
+		OwnerID: r.FormValue("owner_id"), Horizon: rmDate(r.FormValue("horizon"))}
 	var err error
 	if o.ID == "" {
 		err = s.db.CreateObjective(r.Context(), st.Org.ID, o)
@@ -167,7 +167,7 @@ func (s *Server) deleteObjective(w http.ResponseWriter, r *http.Request) {
 	http.Redirect(w, r, "/roadmap/manage", http.StatusSeeOther)
 }
 
-type demandRow struct {
+type rmDemandRow struct {
 	roadmap.Demand
 	Where string // "", "site:<id>" or "team:<id>"
 }
@@ -175,7 +175,7 @@ type demandRow struct {
 type rmItemFormView struct {
 	Page
 	It          *roadmap.Item
-	Rows        []demandRow
+	Rows        []rmDemandRow
 	Competences []*competence.Competence
 	Scale       competence.Scale
 	Sites       []*tenancy.Site
@@ -189,7 +189,7 @@ type rmItemFormView struct {
 }
 
 // Has reports whether ids holds id (for checkboxes).
-func (rmItemFormView) Has(ids []string, id string) bool { return has(ids, id) }
+func (rmItemFormView) Has(ids []string, id string) bool { return rmHas(ids, id) }
 
 // rmDemandView is one demand line with its coverage at its date.
 type rmDemandView struct {
@@ -210,7 +210,7 @@ func (s *Server) roadmapItemForm(w http.ResponseWriter, r *http.Request) {
 	s.renderRoadmapItem(w, r, http.StatusOK, it, nil)
 }
 
-func has(ids []string, id string) bool {
+func rmHas(ids []string, id string) bool {
 	for _, x := range ids {
 		if x == id {
 			return true
@@ -245,7 +245,7 @@ func (s *Server) renderRoadmapItem(w http.ResponseWriter, r *http.Request, statu
 		return
 	}
 	for _, d := range it.Demand {
-		row := demandRow{Demand: d}
+		row := rmDemandRow{Demand: d}
 		switch {
 		case d.TeamID != "":
 			row.Where = "team:" + d.TeamID
@@ -255,7 +255,7 @@ func (s *Server) renderRoadmapItem(w http.ResponseWriter, r *http.Request, statu
 		v.Rows = append(v.Rows, row)
 	}
 	for i := 0; i < 3; i++ {
-		v.Rows = append(v.Rows, demandRow{Demand: roadmap.Demand{Level: 2, People: 1}})
+		v.Rows = append(v.Rows, rmDemandRow{Demand: roadmap.Demand{Level: 2, People: 1}})
 	}
 	if it.ID != "" && status == http.StatusOK {
 		if m, err := s.gapModel(r, true); err == nil {
@@ -268,13 +268,13 @@ func (s *Server) renderRoadmapItem(w http.ResponseWriter, r *http.Request, statu
 func (s *Server) roadmapItemDemand(m *gap.Model, itemID, lang string, scale competence.Scale) []rmDemandView {
 	var out []rmDemandView
 	for _, d := range m.ItemDemand(itemID) {
-		out = append(out, rmDemandView{Comp: m.Comps[d.Comp].Name(lang), Where: whereName(m, d.Kind, d.Where, lang),
-			Level: levelName(scale, d.Level, lang), Date: d.Date, Needed: d.Needed, Covered: d.Covered})
+		out = append(out, rmDemandView{Comp: m.Comps[d.Comp].Name(lang), Where: rmWhereName(m, d.Kind, d.Where, lang),
+			Level: rmLevelName(scale, d.Level, lang), Date: d.Date, Needed: d.Needed, Covered: d.Covered})
 	}
 	return out
 }
 
-func whereName(m *gap.Model, kind int, id, lang string) string {
+func rmWhereName(m *gap.Model, kind int, id, lang string) string {
 	switch kind {
 	case gap.SiteScope:
 		if i := m.SiteIndex(id); i >= 0 {
@@ -291,7 +291,7 @@ func whereName(m *gap.Model, kind int, id, lang string) string {
 	return "whole company"
 }
 
-func levelName(scale competence.Scale, n int, lang string) string {
+func rmLevelName(scale competence.Scale, n int, lang string) string {
 	if n >= 0 && n <= scale.Max() {
 		return scale.Level(n).Name(lang)
 	}
@@ -302,7 +302,7 @@ func roadmapItemFromForm(r *http.Request) *roadmap.Item {
 	_ = r.ParseForm()
 	f := r.PostForm
 	it := &roadmap.Item{ID: r.PathValue("id"), TitleNL: f.Get("title_nl"), TitleEN: f.Get("title_en"), WhyNL: f.Get("why_nl"), WhyEN: f.Get("why_en"),
-		Kind: roadmap.Kind(f.Get("kind")), Status: roadmap.Status(f.Get("status")), TargetDate: formDate(f.Get("target_date")),
+		Kind: roadmap.Kind(f.Get("kind")), Status: roadmap.Status(f.Get("status")), TargetDate: rmDate(f.Get("target_date")),
 		SiteIDs: f["site_ids"], TeamIDs: f["team_ids"], ObjectiveIDs: f["objective_ids"], Published: f.Get("publish") == "1"}
 	comps, levels, people, bys, wheres := f["d_competence"], f["d_level"], f["d_people"], f["d_by"], f["d_where"]
 	at := func(xs []string, i int) string {
@@ -315,7 +315,7 @@ func roadmapItemFromForm(r *http.Request) *roadmap.Item {
 		if strings.TrimSpace(c) == "" {
 			continue
 		}
-		d := roadmap.Demand{CompetenceID: c, By: formDate(at(bys, i))}
+		d := roadmap.Demand{CompetenceID: c, By: rmDate(at(bys, i))}
 		d.Level, _ = strconv.Atoi(at(levels, i))
 		var err error
 		if d.People, err = strconv.Atoi(strings.TrimSpace(at(people, i))); err != nil {
@@ -411,7 +411,7 @@ func (s *Server) addPlan(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	p := &roadmap.Plan{PersonID: r.FormValue("person_id"), CompetenceID: r.FormValue("competence_id"),
-		TargetDate: formDate(r.FormValue("target_date")), ItemID: r.FormValue("item_id"), Note: r.FormValue("note"), CreatedBy: st.Person.ID}
+		TargetDate: rmDate(r.FormValue("target_date")), ItemID: r.FormValue("item_id"), Note: r.FormValue("note"), CreatedBy: st.Person.ID}
 	p.TargetLevel, _ = strconv.Atoi(r.FormValue("target_level"))
 	// The person must be in this team (a forged person id from another
 	// team is refused like one from another organisation).

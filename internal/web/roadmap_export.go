@@ -20,20 +20,20 @@ import (
 
 // ---- Server-side SVG ----
 
-var months = map[string][]string{
+var rmMonths = map[string][]string{
 	"nl": {"jan", "feb", "mrt", "apr", "mei", "jun", "jul", "aug", "sep", "okt", "nov", "dec"},
 	"en": {"Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"},
 }
 
-func monthYear(t time.Time, lang string) string {
-	ms := months[lang]
+func rmMonthYear(t time.Time, lang string) string {
+	ms := rmMonths[lang]
 	if ms == nil {
-		ms = months["en"]
+		ms = rmMonths["en"]
 	}
 	return ms[t.Month()-1] + " " + strconv.Itoa(t.Year())
 }
 
-func clip(s string, n int) string {
+func rmClip(s string, n int) string {
 	if utf8.RuneCountInString(s) <= n {
 		return s
 	}
@@ -78,9 +78,9 @@ func timelineSVG(items []beaconItem, now time.Time, lang string) template.HTML {
 			fill = "#24507d"
 		}
 		fmt.Fprintf(&b, `<g><title>%s — %s</title>`, html.EscapeString(it.Title), it.It.TargetDate.Format("2006-01-02"))
-		fmt.Fprintf(&b, `<text x="%d" y="%d" font-size="13" text-anchor="end" fill="#444">%s</text>`, x0-12, ys[i]+4, html.EscapeString(monthYear(it.It.TargetDate, lang)))
+		fmt.Fprintf(&b, `<text x="%d" y="%d" font-size="13" text-anchor="end" fill="#444">%s</text>`, x0-12, ys[i]+4, html.EscapeString(rmMonthYear(it.It.TargetDate, lang)))
 		fmt.Fprintf(&b, `<circle cx="%d" cy="%d" r="8" fill="%s" stroke="%s" stroke-width="3"/>`, x0, ys[i], fill, stroke)
-		fmt.Fprintf(&b, `<text x="%d" y="%d" font-size="14" fill="#1b1f24">%s</text></g>`, x0+16, ys[i]+5, html.EscapeString(clip(it.Title, 30)))
+		fmt.Fprintf(&b, `<text x="%d" y="%d" font-size="14" fill="#1b1f24">%s</text></g>`, x0+16, ys[i]+5, html.EscapeString(rmClip(it.Title, 30)))
 	}
 	b.WriteString(`</svg>`)
 	return template.HTML(b.String())
@@ -119,7 +119,7 @@ func coverageSVG(dates []time.Time, cells []gap.Cell, lang string) template.HTML
 	}
 	fmt.Fprintf(&b, `<text x="%d" y="%d" font-size="11" fill="#444">%s</text>`, left, h-8, html.EscapeString(i18n.T(lang, "beacon.today")))
 	if len(dates) > 1 {
-		fmt.Fprintf(&b, `<text x="%d" y="%d" font-size="11" text-anchor="end" fill="#444">%s</text>`, w-6, h-8, html.EscapeString(monthYear(dates[len(dates)-1], lang)))
+		fmt.Fprintf(&b, `<text x="%d" y="%d" font-size="11" text-anchor="end" fill="#444">%s</text>`, w-6, h-8, html.EscapeString(rmMonthYear(dates[len(dates)-1], lang)))
 	}
 	b.WriteString(`</svg>`)
 	return template.HTML(b.String())
@@ -131,8 +131,8 @@ func coverageSVG(dates []time.Time, cells []gap.Cell, lang string) template.HTML
 // and date, plus the whole scope's rows first.
 func (s *Server) exportRows(r *http.Request) (header []string, rows [][]any, name string, err error) {
 	lang := From(r).Lang
-	sc := scopeOf(r)
-	m, a, err := s.analysis(r, sc)
+	sc := rmScope(r)
+	m, a, err := s.rmAnalysis(r, sc)
 	if err != nil {
 		return nil, nil, "", err
 	}
@@ -179,15 +179,15 @@ func (s *Server) gapCSV(w http.ResponseWriter, r *http.Request) {
 	for _, row := range rows {
 		rec := make([]string, len(row))
 		for i, v := range row {
-			rec[i] = csvSafe(fmt.Sprint(v))
+			rec[i] = rmCSVSafe(fmt.Sprint(v))
 		}
 		_ = cw.Write(rec)
 	}
 	cw.Flush()
 }
 
-// csvSafe keeps a cell from being read as a formula by a spreadsheet.
-func csvSafe(s string) string {
+// rmCSVSafe keeps a cell from being read as a formula by a spreadsheet.
+func rmCSVSafe(s string) string {
 	if s != "" && strings.ContainsRune("=+-@\t\r", rune(s[0])) {
 		if _, err := strconv.Atoi(s); err != nil {
 			return "'" + s
@@ -228,7 +228,7 @@ func writeXLSX(sheet string, header []string, rows [][]any) ([]byte, error) {
 	parts := [][2]string{
 		{"[Content_Types].xml", `<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types"><Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/><Default Extension="xml" ContentType="application/xml"/><Override PartName="/xl/workbook.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"/><Override PartName="/xl/worksheets/sheet1.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"/></Types>`},
 		{"_rels/.rels", `<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument" Target="xl/workbook.xml"/></Relationships>`},
-		{"xl/workbook.xml", `<workbook xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships"><sheets><sheet name="` + xmlEsc(clip(sheet, 31)) + `" sheetId="1" r:id="rId1"/></sheets></workbook>`},
+		{"xl/workbook.xml", `<workbook xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships"><sheets><sheet name="` + xlsxEsc(rmClip(sheet, 31)) + `" sheetId="1" r:id="rId1"/></sheets></workbook>`},
 		{"xl/_rels/workbook.xml.rels", `<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/worksheet" Target="worksheets/sheet1.xml"/></Relationships>`},
 	}
 	for _, p := range parts {
@@ -241,13 +241,13 @@ func writeXLSX(sheet string, header []string, rows [][]any) ([]byte, error) {
 	row := func(n int, cells []any) {
 		fmt.Fprintf(&sb, `<row r="%d">`, n)
 		for i, v := range cells {
-			ref := colName(i) + strconv.Itoa(n)
+			ref := xlsxCol(i) + strconv.Itoa(n)
 			switch x := v.(type) {
 			case int:
 				fmt.Fprintf(&sb, `<c r="%s"><v>%d</v></c>`, ref, x)
 			default:
 				if s := fmt.Sprint(x); s != "" {
-					fmt.Fprintf(&sb, `<c r="%s" t="inlineStr"><is><t>%s</t></is></c>`, ref, xmlEsc(s))
+					fmt.Fprintf(&sb, `<c r="%s" t="inlineStr"><is><t>%s</t></is></c>`, ref, xlsxEsc(s))
 				}
 			}
 		}
@@ -271,8 +271,8 @@ func writeXLSX(sheet string, header []string, rows [][]any) ([]byte, error) {
 	return buf.Bytes(), nil
 }
 
-// xmlEsc escapes text for XML and drops characters XML 1.0 forbids.
-func xmlEsc(s string) string {
+// xlsxEsc escapes text for XML and drops characters XML 1.0 forbids.
+func xlsxEsc(s string) string {
 	s = strings.Map(func(r rune) rune {
 		if r == '\t' || r == '\n' || r == '\r' || r >= 0x20 && r != 0xFFFE && r != 0xFFFF {
 			return r
@@ -282,7 +282,7 @@ func xmlEsc(s string) string {
 	return html.EscapeString(s)
 }
 
-func colName(i int) string {
+func xlsxCol(i int) string {
 	s := ""
 	for i++; i > 0; i = (i - 1) / 26 {
 		s = string(rune('A'+(i-1)%26)) + s
@@ -292,7 +292,7 @@ func colName(i int) string {
 
 // ---- JSON ----
 
-type cellJSON struct {
+type rmCellJSON struct {
 	Date      string `json:"date"`
 	Needed    int    `json:"needed"`
 	Covered   int    `json:"covered"`
@@ -303,10 +303,10 @@ type cellJSON struct {
 	Single    bool   `json:"single_point_of_knowledge,omitempty"`
 }
 
-func cellsJSON(dates []time.Time, cs []gap.Cell, detail bool) []cellJSON {
-	out := make([]cellJSON, len(cs))
+func rmCellsJSON(dates []time.Time, cs []gap.Cell, detail bool) []rmCellJSON {
+	out := make([]rmCellJSON, len(cs))
 	for i, c := range cs {
-		out[i] = cellJSON{Date: dates[i].Format("2006-01-02"), Needed: int(c.Needed), Covered: int(c.Covered), Shortfall: c.Shortfall(), Coverage: c.Coverage()}
+		out[i] = rmCellJSON{Date: dates[i].Format("2006-01-02"), Needed: int(c.Needed), Covered: int(c.Covered), Shortfall: c.Shortfall(), Coverage: c.Coverage()}
 		if detail {
 			q, b := int(c.Qualified), int(c.Bench)
 			out[i].Qualified, out[i].Bench, out[i].Single = &q, &b, c.SinglePoint()
@@ -315,7 +315,7 @@ func cellsJSON(dates []time.Time, cs []gap.Cell, detail bool) []cellJSON {
 	return out
 }
 
-func writeJSON(w http.ResponseWriter, v any) {
+func rmJSON(w http.ResponseWriter, v any) {
 	w.Header().Set("Content-Type", "application/json; charset=utf-8")
 	w.Header().Set("Cache-Control", "no-store")
 	enc := json.NewEncoder(w)
@@ -326,17 +326,17 @@ func writeJSON(w http.ResponseWriter, v any) {
 // gapJSON serves the dashboard's numbers for a scope (?site= or ?team=).
 func (s *Server) gapJSON(w http.ResponseWriter, r *http.Request) {
 	lang := From(r).Lang
-	sc := scopeOf(r)
-	m, a, err := s.analysis(r, sc)
+	sc := rmScope(r)
+	m, a, err := s.rmAnalysis(r, sc)
 	if err != nil {
 		w.WriteHeader(Status(err))
-		writeJSON(w, map[string]string{"error": s.Message(r, err)})
+		rmJSON(w, map[string]string{"error": s.Message(r, err)})
 		return
 	}
 	type line struct {
-		ID    string     `json:"competence_id"`
-		Name  string     `json:"competence"`
-		Cells []cellJSON `json:"dates"`
+		ID    string       `json:"competence_id"`
+		Name  string       `json:"competence"`
+		Cells []rmCellJSON `json:"dates"`
 	}
 	type risk struct {
 		Priority string `json:"priority"`
@@ -347,19 +347,19 @@ func (s *Server) gapJSON(w http.ResponseWriter, r *http.Request) {
 		Why      string `json:"why"`
 	}
 	out := struct {
-		Scope       string     `json:"scope"`
-		ScopeID     string     `json:"scope_id,omitempty"`
-		Total       []cellJSON `json:"total"`
-		Competences []line     `json:"competences"`
-		Risks       []risk     `json:"risks"`
-	}{Scope: []string{"company", "site", "team"}[sc.Kind], ScopeID: sc.ID, Total: cellsJSON(a.Dates, a.Total, false)}
+		Scope       string       `json:"scope"`
+		ScopeID     string       `json:"scope_id,omitempty"`
+		Total       []rmCellJSON `json:"total"`
+		Competences []line       `json:"competences"`
+		Risks       []risk       `json:"risks"`
+	}{Scope: []string{"company", "site", "team"}[sc.Kind], ScopeID: sc.ID, Total: rmCellsJSON(a.Dates, a.Total, false)}
 	for _, ln := range a.Lines {
-		out.Competences = append(out.Competences, line{ID: m.Comps[ln.Comp].ID, Name: m.Comps[ln.Comp].Name(lang), Cells: cellsJSON(a.Dates, ln.Cells, true)})
+		out.Competences = append(out.Competences, line{ID: m.Comps[ln.Comp].ID, Name: m.Comps[ln.Comp].Name(lang), Cells: rmCellsJSON(a.Dates, ln.Cells, true)})
 	}
-	for _, rv := range s.riskViews(m, a, lang, 20) {
+	for _, rv := range s.rmRiskViews(m, a, lang, 20) {
 		out.Risks = append(out.Risks, risk{Priority: rv.Level, Kind: rv.Kind, Comp: rv.Comp, Date: rv.Date.Format("2006-01-02"), Person: rv.Who, Why: rv.Why})
 	}
-	writeJSON(w, out)
+	rmJSON(w, out)
 }
 
 // beaconJSON serves the beacon for the signed-in person: the published
@@ -369,7 +369,7 @@ func (s *Server) beaconJSON(w http.ResponseWriter, r *http.Request) {
 	m, err := s.gapModel(r, false)
 	if err != nil {
 		w.WriteHeader(Status(err))
-		writeJSON(w, map[string]string{"error": s.Message(r, err)})
+		rmJSON(w, map[string]string{"error": s.Message(r, err)})
 		return
 	}
 	scale, _ := s.db.Scale(r.Context(), st.Org.ID)
@@ -412,7 +412,7 @@ func (s *Server) beaconJSON(w http.ResponseWriter, r *http.Request) {
 		it := item{ID: bi.It.ID, Title: bi.Title, Why: bi.Why, Date: bi.It.TargetDate.Format("2006-01-02"), Status: string(bi.It.Status), Touches: bi.Touches}
 		for _, d := range m.ItemDemand(bi.It.ID) {
 			it.Needs = append(it.Needs, need{Competence: m.Comps[d.Comp].Name(st.Lang), Level: d.Level, People: d.Needed, Covered: d.Covered,
-				Where: whereName(m, d.Kind, d.Where, st.Lang), By: d.Date.Format("2006-01-02")})
+				Where: rmWhereName(m, d.Kind, d.Where, st.Lang), By: d.Date.Format("2006-01-02")})
 		}
 		it.Objectiv = bi.Objectives
 		out.Items = append(out.Items, it)
@@ -423,5 +423,5 @@ func (s *Server) beaconJSON(w http.ResponseWriter, r *http.Request) {
 	for _, n := range v.Roles {
 		out.Roles = append(out.Roles, mine{Competence: n.Comp, Required: n.RequiredN, Current: n.CurrentN, Gap: n.Gap, Source: n.Source})
 	}
-	writeJSON(w, out)
+	rmJSON(w, out)
 }

@@ -19,7 +19,7 @@ import (
 
 // ---- The beacon page ----
 
-type needLine struct {
+type rmNeedLine struct {
 	Comp, Level, Where string
 	People, Covered    int
 	Date               time.Time
@@ -29,12 +29,12 @@ type beaconItem struct {
 	It         *roadmap.Item
 	Title, Why string
 	Touches    bool
-	Needs      []needLine
+	Needs      []rmNeedLine
 	Objectives []string
 }
 
-// myNeed is one of a person's own gaps in plain words.
-type myNeed struct {
+// rmMyNeed is one of a person's own gaps in plain words.
+type rmMyNeed struct {
 	Comp, CompID          string
 	Required, Current     string // level names
 	AtDate                string
@@ -50,11 +50,11 @@ type beaconView struct {
 	Page
 	Timeline   template.HTML
 	Items      []beaconItem
-	Mine       []myNeed // roadmap demand that concerns the person
-	Roles      []myNeed // role-profile requirements not met
+	Mine       []rmMyNeed // roadmap demand that concerns the person
+	Roles      []rmMyNeed // role-profile requirements not met
 	RolesMet   int
 	Plans      []*roadmap.Plan
-	Changes    []changeView
+	Changes    []rmChangeView
 	LastSeen   time.Time
 	CanEdit    bool
 	For        *tenancy.Person
@@ -62,22 +62,22 @@ type beaconView struct {
 	Objectives []*roadmap.Objective
 }
 
-type changeView struct {
+type rmChangeView struct {
 	At             time.Time
 	Item, ItemID   string
 	What, By       string
 	Published, New bool
 }
 
-func (s *Server) changeViews(r *http.Request, hs []roadmap.HistoryEntry) []changeView {
+func (s *Server) rmChangeViews(r *http.Request, hs []roadmap.HistoryEntry) []rmChangeView {
 	lang := From(r).Lang
-	var out []changeView
+	var out []rmChangeView
 	for _, h := range hs {
 		var what []string
 		for _, f := range h.Fields {
 			what = append(what, i18n.T(lang, "roadmap.change."+f))
 		}
-		out = append(out, changeView{At: h.At, Item: h.ItemName, ItemID: h.ItemID, What: strings.Join(what, ", "), By: h.ByName,
+		out = append(out, rmChangeView{At: h.At, Item: h.ItemName, ItemID: h.ItemID, What: strings.Join(what, ", "), By: h.ByName,
 			Published: len(h.Fields) == 1 && h.Fields[0] == "published", New: len(h.Fields) == 1 && h.Fields[0] == "created"})
 	}
 	return out
@@ -118,7 +118,7 @@ func (s *Server) beaconPage(w http.ResponseWriter, r *http.Request) {
 		s.Fail(w, r, err)
 		return
 	}
-	v.Changes = s.changeViews(r, hs)
+	v.Changes = s.rmChangeViews(r, hs)
 	s.Render(w, r, http.StatusOK, "beacon.html", v)
 }
 
@@ -132,8 +132,8 @@ func (s *Server) beaconItems(m *gap.Model, p *tenancy.Person, lang string, scale
 	for _, it := range m.Items {
 		bi := beaconItem{It: it, Title: it.Title(lang), Why: it.Why(lang), Touches: p != nil && it.Affects(p.TeamID, p.SiteID)}
 		for _, d := range m.ItemDemand(it.ID) {
-			bi.Needs = append(bi.Needs, needLine{Comp: m.Comps[d.Comp].Name(lang), Level: levelName(scale, d.Level, lang),
-				Where: whereName(m, d.Kind, d.Where, lang), People: d.Needed, Covered: d.Covered, Date: d.Date})
+			bi.Needs = append(bi.Needs, rmNeedLine{Comp: m.Comps[d.Comp].Name(lang), Level: rmLevelName(scale, d.Level, lang),
+				Where: rmWhereName(m, d.Kind, d.Where, lang), People: d.Needed, Covered: d.Covered, Date: d.Date})
 		}
 		for _, o := range it.ObjectiveIDs {
 			if n := objName[o]; n != "" {
@@ -152,8 +152,8 @@ func (s *Server) fillMine(r *http.Request, v *beaconView, m *gap.Model, p *tenan
 	rep, err := m.Person(p.ID)
 	if err == nil {
 		for _, n := range rep.Roadmap {
-			mn := myNeed{Comp: m.Comps[n.Comp].Name(lang), CompID: m.Comps[n.Comp].ID, Required: levelName(scale, n.Required, lang),
-				Current: levelName(scale, n.Now, lang), AtDate: levelName(scale, n.AtDate, lang), RequiredN: n.Required, CurrentN: n.Now,
+			mn := rmMyNeed{Comp: m.Comps[n.Comp].Name(lang), CompID: m.Comps[n.Comp].ID, Required: rmLevelName(scale, n.Required, lang),
+				Current: rmLevelName(scale, n.Now, lang), AtDate: rmLevelName(scale, n.AtDate, lang), RequiredN: n.Required, CurrentN: n.Now,
 				Date: n.Date, Roadmap: true, Essential: true, Expires: n.Expires(), Gap: n.Gap(), Needed: n.Needed, Shortage: n.Shortfall}
 			if n.Item >= 0 {
 				mn.Source = m.Items[n.Item].Title(lang)
@@ -176,11 +176,11 @@ func (s *Server) fillMine(r *http.Request, v *beaconView, m *gap.Model, p *tenan
 				v.RolesMet++
 				continue
 			}
-			mn := myNeed{Comp: m.Comps[n.Comp].Name(lang), CompID: m.Comps[n.Comp].ID, Required: levelName(scale, n.Required, lang),
-				Current: levelName(scale, n.Now, lang), RequiredN: n.Required, CurrentN: n.Now, Essential: n.Essential, Gap: n.Gap()}
+			mn := rmMyNeed{Comp: m.Comps[n.Comp].Name(lang), CompID: m.Comps[n.Comp].ID, Required: rmLevelName(scale, n.Required, lang),
+				Current: rmLevelName(scale, n.Now, lang), RequiredN: n.Required, CurrentN: n.Now, Essential: n.Essential, Gap: n.Gap()}
 			if n.Profile >= 0 {
 				pr := m.Profiles[n.Profile]
-				mn.Source = pick(lang, pr.NameNL, pr.NameEN)
+				mn.Source = rmPick(lang, pr.NameNL, pr.NameEN)
 			}
 			v.Roles = append(v.Roles, mn)
 		}
@@ -188,7 +188,7 @@ func (s *Server) fillMine(r *http.Request, v *beaconView, m *gap.Model, p *tenan
 	v.Plans, _ = s.db.Plans(r.Context(), From(r).Org.ID, store.PlanFilter{PersonID: p.ID, Lang: lang})
 }
 
-func pick(lang, nl, en string) string {
+func rmPick(lang, nl, en string) string {
 	if lang == "nl" && nl != "" || en == "" {
 		return nl
 	}
@@ -260,36 +260,36 @@ func (s *Server) beaconHomeSection(r *http.Request) template.HTML {
 
 // ---- The dashboard ----
 
-type cellView struct {
+type rmCellView struct {
 	Needed, Covered, Shortfall, Coverage int
 	Qualified, Bench                     int
 	Single                               bool
 }
 
-func cv(c gap.Cell) cellView {
-	return cellView{Needed: int(c.Needed), Covered: int(c.Covered), Shortfall: c.Shortfall(), Coverage: c.Coverage(),
+func rmCell(c gap.Cell) rmCellView {
+	return rmCellView{Needed: int(c.Needed), Covered: int(c.Covered), Shortfall: c.Shortfall(), Coverage: c.Coverage(),
 		Qualified: int(c.Qualified), Bench: int(c.Bench), Single: c.SinglePoint()}
 }
 
-type crumb struct{ Name, Href string }
+type rmCrumb struct{ Name, Href string }
 
-type riskView struct {
+type rmRiskView struct {
 	Level, Kind, Comp, Who string
 	Date                   time.Time
 	Why                    string
-	Cell                   cellView
+	Cell                   rmCellView
 }
 
-type compRow struct {
+type rmCompRow struct {
 	Name, ID    string
-	Today, Last cellView
+	Today, Last rmCellView
 	FirstShort  time.Time
 	MinLevel    string
 }
 
-type subRow struct {
+type rmSubRow struct {
 	Name, Href  string
-	Today, Last cellView
+	Today, Last rmCellView
 	Gaps        int // for people: competences below what is needed
 }
 
@@ -300,26 +300,26 @@ type rmItemRow struct {
 	Needed, Covered   int
 }
 
-type dashView struct {
+type rmDashView struct {
 	Page
 	ScopeName   string
-	Crumbs      []crumb
+	Crumbs      []rmCrumb
 	Dates       []time.Time
-	Total       []cellView
+	Total       []rmCellView
 	Chart       template.HTML
 	Items       []rmItemRow
-	Risks       []riskView
-	Comps       []compRow
+	Risks       []rmRiskView
+	Comps       []rmCompRow
 	MoreComps   int
-	Subs        []subRow
+	Subs        []rmSubRow
 	SubKind     string // "sites", "teams" or "people"
 	Query       string // scope query for links
-	Today, Last cellView
+	Today, Last rmCellView
 	HasDates    bool
 }
 
-// scopeOf reads ?site= or ?team= into a scope.
-func scopeOf(r *http.Request) gap.Scope {
+// rmScope reads ?site= or ?team= into a scope.
+func rmScope(r *http.Request) gap.Scope {
 	q := r.URL.Query()
 	if t := q.Get("team"); core.ValidID(t) {
 		return gap.Scope{Kind: gap.TeamScope, ID: t}
@@ -330,7 +330,7 @@ func scopeOf(r *http.Request) gap.Scope {
 	return gap.Scope{}
 }
 
-func (s *Server) analysis(r *http.Request, sc gap.Scope) (*gap.Model, *gap.Analysis, error) {
+func (s *Server) rmAnalysis(r *http.Request, sc gap.Scope) (*gap.Model, *gap.Analysis, error) {
 	m, err := s.gapModel(r, false)
 	if err != nil {
 		return nil, nil, err
@@ -342,8 +342,8 @@ func (s *Server) analysis(r *http.Request, sc gap.Scope) (*gap.Model, *gap.Analy
 	return m, a, err
 }
 
-// reasons explains a priority in words.
-func reasons(lang string, p gap.Priority) string {
+// rmReasons explains a priority in words.
+func rmReasons(lang string, p gap.Priority) string {
 	var parts []string
 	for _, rs := range p.Reasons {
 		args := make([]any, len(rs.N))
@@ -355,11 +355,11 @@ func reasons(lang string, p gap.Priority) string {
 	return strings.Join(parts, "; ")
 }
 
-func (s *Server) riskViews(m *gap.Model, a *gap.Analysis, lang string, limit int) []riskView {
-	var out []riskView
+func (s *Server) rmRiskViews(m *gap.Model, a *gap.Analysis, lang string, limit int) []rmRiskView {
+	var out []rmRiskView
 	for _, rk := range a.Risks(limit) {
-		rv := riskView{Level: rk.Priority.Level, Kind: rk.Kind, Comp: m.Comps[rk.Comp].Name(lang), Date: a.Dates[rk.Date],
-			Why: reasons(lang, rk.Priority), Cell: cv(rk.Cell)}
+		rv := rmRiskView{Level: rk.Priority.Level, Kind: rk.Kind, Comp: m.Comps[rk.Comp].Name(lang), Date: a.Dates[rk.Date],
+			Why: rmReasons(lang, rk.Priority), Cell: rmCell(rk.Cell)}
 		if rk.Person >= 0 {
 			var names []string
 			for i, p := range rk.People {
@@ -377,10 +377,10 @@ func (s *Server) riskViews(m *gap.Model, a *gap.Analysis, lang string, limit int
 	return out
 }
 
-func (s *Server) dashboardView(r *http.Request, sc gap.Scope) (*dashView, error) {
+func (s *Server) dashboardView(r *http.Request, sc gap.Scope) (*rmDashView, error) {
 	st := From(r)
 	lang := st.Lang
-	m, a, err := s.analysis(r, sc)
+	m, a, err := s.rmAnalysis(r, sc)
 	if err != nil {
 		return nil, err
 	}
@@ -388,27 +388,27 @@ func (s *Server) dashboardView(r *http.Request, sc gap.Scope) (*dashView, error)
 	if err != nil {
 		return nil, err
 	}
-	v := &dashView{Page: s.NewPage(r, "gaps.title"), Dates: a.Dates, HasDates: len(a.Dates) > 1}
-	v.Crumbs = []crumb{{Name: i18n.T(lang, "gaps.company"), Href: "/gaps"}}
+	v := &rmDashView{Page: s.NewPage(r, "gaps.title"), Dates: a.Dates, HasDates: len(a.Dates) > 1}
+	v.Crumbs = []rmCrumb{{Name: i18n.T(lang, "gaps.company"), Href: "/gaps"}}
 	v.ScopeName = i18n.T(lang, "gaps.company")
 	switch sc.Kind {
 	case gap.SiteScope:
 		si := m.SiteIndex(sc.ID)
 		v.ScopeName = m.Sites[si].Name
 		v.Query = "site=" + sc.ID
-		v.Crumbs = append(v.Crumbs, crumb{Name: v.ScopeName, Href: "/gaps?site=" + sc.ID})
+		v.Crumbs = append(v.Crumbs, rmCrumb{Name: v.ScopeName, Href: "/gaps?site=" + sc.ID})
 	case gap.TeamScope:
 		ti := m.TeamIndex(sc.ID)
 		t := m.Teams[ti]
 		if si := m.SiteIndex(t.SiteID); si >= 0 {
-			v.Crumbs = append(v.Crumbs, crumb{Name: m.Sites[si].Name, Href: "/gaps?site=" + t.SiteID})
+			v.Crumbs = append(v.Crumbs, rmCrumb{Name: m.Sites[si].Name, Href: "/gaps?site=" + t.SiteID})
 		}
 		v.ScopeName = t.Name
 		v.Query = "team=" + sc.ID
-		v.Crumbs = append(v.Crumbs, crumb{Name: t.Name, Href: "/gaps?team=" + sc.ID})
+		v.Crumbs = append(v.Crumbs, rmCrumb{Name: t.Name, Href: "/gaps?team=" + sc.ID})
 	}
 	for _, c := range a.Total {
-		v.Total = append(v.Total, cv(c))
+		v.Total = append(v.Total, rmCell(c))
 	}
 	v.Today, v.Last = v.Total[0], v.Total[len(v.Total)-1]
 	v.Chart = coverageSVG(a.Dates, a.Total, lang)
@@ -420,17 +420,17 @@ func (s *Server) dashboardView(r *http.Request, sc gap.Scope) (*dashView, error)
 		}
 		v.Items = append(v.Items, row)
 	}
-	v.Risks = s.riskViews(m, a, lang, 10)
+	v.Risks = s.rmRiskViews(m, a, lang, 10)
 	last := len(a.Dates) - 1
 	for _, ln := range a.Lines {
-		row := compRow{Name: m.Comps[ln.Comp].Name(lang), ID: m.Comps[ln.Comp].ID, Today: cv(ln.Cells[0]), Last: cv(ln.Cells[last])}
+		row := rmCompRow{Name: m.Comps[ln.Comp].Name(lang), ID: m.Comps[ln.Comp].ID, Today: rmCell(ln.Cells[0]), Last: rmCell(ln.Cells[last])}
 		for d, c := range ln.Cells {
 			if c.Shortfall() > 0 {
 				row.FirstShort = a.Dates[d]
 				break
 			}
 		}
-		row.MinLevel = levelName(scale, int(ln.Cells[last].MinLevel), lang)
+		row.MinLevel = rmLevelName(scale, int(ln.Cells[last].MinLevel), lang)
 		v.Comps = append(v.Comps, row)
 	}
 	sort.SliceStable(v.Comps, func(i, j int) bool {
@@ -449,14 +449,14 @@ func (s *Server) dashboardView(r *http.Request, sc gap.Scope) (*dashView, error)
 		v.SubKind = "sites"
 		for i, site := range m.Sites {
 			if a.Sites[i] != nil {
-				v.Subs = append(v.Subs, subRow{Name: site.Name, Href: "/gaps?site=" + site.ID, Today: cv(a.Sites[i][0]), Last: cv(a.Sites[i][last])})
+				v.Subs = append(v.Subs, rmSubRow{Name: site.Name, Href: "/gaps?site=" + site.ID, Today: rmCell(a.Sites[i][0]), Last: rmCell(a.Sites[i][last])})
 			}
 		}
 	case gap.SiteScope:
 		v.SubKind = "teams"
 		for i, t := range m.Teams {
 			if a.Teams[i] != nil && t.SiteID == sc.ID {
-				v.Subs = append(v.Subs, subRow{Name: t.Name, Href: "/gaps?team=" + t.ID, Today: cv(a.Teams[i][0]), Last: cv(a.Teams[i][last])})
+				v.Subs = append(v.Subs, rmSubRow{Name: t.Name, Href: "/gaps?team=" + t.ID, Today: rmCell(a.Teams[i][0]), Last: rmCell(a.Teams[i][last])})
 			}
 		}
 	case gap.TeamScope:
@@ -465,7 +465,7 @@ func (s *Server) dashboardView(r *http.Request, sc gap.Scope) (*dashView, error)
 			if p.TeamID != sc.ID {
 				continue
 			}
-			row := subRow{Name: p.Name, Href: "/gaps/people/" + p.ID}
+			row := rmSubRow{Name: p.Name, Href: "/gaps/people/" + p.ID}
 			if rep, err := m.Person(p.ID); err == nil {
 				for _, n := range rep.Roles {
 					if n.Gap() > 0 {
@@ -486,7 +486,7 @@ func (s *Server) dashboardView(r *http.Request, sc gap.Scope) (*dashView, error)
 }
 
 func (s *Server) gapDashboard(w http.ResponseWriter, r *http.Request) {
-	v, err := s.dashboardView(r, scopeOf(r))
+	v, err := s.dashboardView(r, rmScope(r))
 	if err != nil {
 		s.Fail(w, r, err)
 		return
@@ -496,7 +496,7 @@ func (s *Server) gapDashboard(w http.ResponseWriter, r *http.Request) {
 
 // ---- The team lead's view ----
 
-type growView struct {
+type rmGrowView struct {
 	Person, PersonID, Comp, CompID string
 	From, To                       string
 	ToN                            int
@@ -506,8 +506,8 @@ type growView struct {
 type teamGapView struct {
 	Page
 	Team        *tenancy.Team
-	Dash        *dashView
-	Grow        []growView
+	Dash        *rmDashView
+	Grow        []rmGrowView
 	Plans       []*roadmap.Plan
 	Members     []gap.Person
 	Competences []*competence.Competence
@@ -548,7 +548,7 @@ func (s *Server) teamGapRender(w http.ResponseWriter, r *http.Request, status in
 	v := teamGapView{Page: s.NewPage(r, ""), Team: t, Dash: dash, CanPlan: roadmap.CanPlan(*st.Principal, lead), Problems: problems, Draft: draft,
 		DefaultDate: time.Now().AddDate(0, 6, 0)}
 	v.Title = i18n.T(st.Lang, "team_gaps.title", t.Name)
-	m, a, err := s.analysis(r, gap.Scope{Kind: gap.TeamScope, ID: teamID})
+	m, a, err := s.rmAnalysis(r, gap.Scope{Kind: gap.TeamScope, ID: teamID})
 	if err != nil {
 		s.Fail(w, r, err)
 		return
@@ -566,8 +566,8 @@ func (s *Server) teamGapRender(w http.ResponseWriter, r *http.Request, status in
 			}
 			_, bench := a.Qualified(ln.Comp, int(c.MaxLevel), d)
 			for _, p := range bench {
-				v.Grow = append(v.Grow, growView{Person: m.People[p].Name, PersonID: m.People[p].ID, Comp: m.Comps[ln.Comp].Name(st.Lang),
-					CompID: m.Comps[ln.Comp].ID, From: levelName(v.Scale, int(c.MaxLevel)-1, st.Lang), To: levelName(v.Scale, int(c.MaxLevel), st.Lang),
+				v.Grow = append(v.Grow, rmGrowView{Person: m.People[p].Name, PersonID: m.People[p].ID, Comp: m.Comps[ln.Comp].Name(st.Lang),
+					CompID: m.Comps[ln.Comp].ID, From: rmLevelName(v.Scale, int(c.MaxLevel)-1, st.Lang), To: rmLevelName(v.Scale, int(c.MaxLevel), st.Lang),
 					ToN: int(c.MaxLevel), Date: a.Dates[d]})
 			}
 			break
