@@ -452,6 +452,7 @@ func (db *DB) CurrentLevels(ctx context.Context, orgID string, f LevelFilter, no
 
 // EvidenceFilter selects evidence for a history or timeline.
 type EvidenceFilter struct {
+	ID           string // one piece of evidence
 	PersonID     string
 	CompetenceID string
 	CampaignID   string
@@ -467,7 +468,7 @@ func (db *DB) Evidence(ctx context.Context, orgID string, f EvidenceFilter) ([]*
 	f.Limit = min(f.Limit, 2000)
 	where := []string{`e.org_id = $1`}
 	args := []any{orgID}
-	for col, v := range map[string]string{"e.person_id": f.PersonID, "e.competence_id": f.CompetenceID, "e.campaign_id": f.CampaignID} {
+	for col, v := range map[string]string{"e.id": f.ID, "e.person_id": f.PersonID, "e.competence_id": f.CompetenceID, "e.campaign_id": f.CampaignID} {
 		if v != "" {
 			args = append(args, v)
 			where = append(where, fmt.Sprintf(`%s = $%d`, col, len(args)))

@@ -61,6 +61,7 @@ func (s *Server) routes() {
 	s.registerProjects()
 	s.registerCatalogue()
 	s.registerRoadmap()
+	s.registerCompetences()
 	m.HandleFunc("/", s.NotFound)
 }
 

@@ -1,0 +1,485 @@
+package web
+
+import (
+	"encoding/csv"
+	"fmt"
+	"html"
+	"html/template"
+	"net/http"
+	"net/url"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/bakenhq/baken/internal/competence"
+	"github.com/bakenhq/baken/internal/core"
+	"github.com/bakenhq/baken/internal/i18n"
+	"github.com/bakenhq/baken/internal/store"
+	"github.com/bakenhq/baken/internal/tenancy"
+)
+
+// matrixFilter is the matrix's query string.
+type matrixFilter struct {
+	Team, Site, Profile, Layer, Category, Sort string
+	Org                                        bool // the organisation matrix: everyone, grouped by site and team
+}
+
+func (f matrixFilter) values() url.Values {
+	v := url.Values{}
+	for k, x := range map[string]string{"team": f.Team, "site": f.Site, "profile": f.Profile, "layer": f.Layer, "category": f.Category, "sort": f.Sort} {
+		if x != "" {
+			v.Set(k, x)
+		}
+	}
+	if f.Org {
+		v.Set("org", "1")
+	}
+	return v
+}
+
+type matrixView struct {
+	compPage
+	M           *competence.Matrix
+	Scale       competence.Scale
+	Grid        template.HTML
+	F           matrixFilter
+	Teams       []*tenancy.Team
+	Sites       []*tenancy.Site
+	Profiles    []*competence.RoleProfile
+	Categories  []string
+	Query       string // the filter as a query string, for export links
+	CanOrg      bool
+	CanValidate bool
+	Print       bool
+}
+
+// canSeeAnyTeam: L&D, management and assessors see every team's matrix;
+// a team lead sees the teams they lead.
+func canSeeAnyTeam(p core.Principal) bool {
+	return p.HasAny(core.RoleLearning, core.RoleManagement, core.RoleAssessor)
+}
+
+// matrixFor checks access and builds the matrix the request asks for.
+func (s *Server) matrixFor(r *http.Request) (*competence.Matrix, matrixFilter, []*tenancy.Team, error) {
+	st := From(r)
+	ctx := r.Context()
+	qv := r.URL.Query()
+	f := matrixFilter{Team: qv.Get("team"), Site: qv.Get("site"), Profile: qv.Get("profile"), Layer: qv.Get("layer"),
+		Category: qv.Get("category"), Sort: qv.Get("sort"), Org: qv.Get("org") == "1"}
+	for _, id := range []string{f.Team, f.Site, f.Profile} {
+		if id != "" && !core.ValidID(id) {
+			return nil, f, nil, core.ErrNotFound
+		}
+	}
+	if f.Layer != "" && !competence.Layer(f.Layer).Valid() {
+		f.Layer = ""
+	}
+	var teams []*tenancy.Team
+	var err error
+	if canSeeAnyTeam(*st.Principal) {
+		teams, err = s.db.Teams(ctx, st.Org.ID, "")
+	} else if st.Principal.Has(core.RoleTeamLead) {
+		teams, err = s.db.TeamsLedBy(ctx, st.Org.ID, st.Principal.PersonID)
+		f.Org, f.Site = false, ""
+	} else {
+		return nil, f, nil, core.Forbidden("see the skills matrix")
+	}
+	if err != nil {
+		return nil, f, nil, err
+	}
+	if f.Org {
+		f.Team = ""
+	} else if f.Team == "" && f.Site == "" && f.Profile == "" {
+		// Default: the team the principal leads, else their own, else the first.
+		for _, t := range teams {
+			if t.LeadID == st.Principal.PersonID {
+				f.Team = t.ID
+				break
+			}
+		}
+		if f.Team == "" && st.Person.TeamID != "" {
+			for _, t := range teams {
+				if t.ID == st.Person.TeamID {
+					f.Team = t.ID
+				}
+			}
+		}
+		if f.Team == "" && len(teams) > 0 {
+			f.Team = teams[0].ID
+		}
+	}
+	if !canSeeAnyTeam(*st.Principal) {
+		ok := false
+		for _, t := range teams {
+			ok = ok || t.ID == f.Team
+		}
+		if !ok {
+			return nil, f, teams, core.Forbidden("see this team's matrix")
+		}
+	}
+	if f.Sort == "" && f.Org {
+		f.Sort = "team"
+	}
+	m, err := s.db.Matrix(ctx, st.Org.ID, store.MatrixQuery{TeamID: f.Team, SiteID: f.Site, ProfileID: f.Profile,
+		Layer: competence.Layer(f.Layer), Category: f.Category, Sort: f.Sort}, time.Now().UTC())
+	return m, f, teams, err
+}
+
+func (s *Server) matrixPage(w http.ResponseWriter, r *http.Request) {
+	st := From(r)
+	ctx := r.Context()
+	m, f, teams, err := s.matrixFor(r)
+	if err != nil {
+		s.Fail(w, r, err)
+		return
+	}
+	scale, err := s.db.Scale(ctx, st.Org.ID)
+	if err != nil {
+		s.Fail(w, r, err)
+		return
+	}
+	switch r.URL.Query().Get("format") {
+	case "csv":
+		s.matrixCSV(w, r, m, scale)
+		return
+	case "xlsx":
+		s.matrixXLSX(w, r, m, scale)
+		return
+	}
+	v := matrixView{compPage: s.compPage(r, "matrix.title"), M: m, Scale: scale, F: f, Teams: teams, Query: f.values().Encode(),
+		CanOrg: canSeeAnyTeam(*st.Principal), Print: r.URL.Query().Get("print") == "1"}
+	// A team lead validates in their own team; L&D anywhere (CanRecord
+	// decides per person again when the cell is saved).
+	v.CanValidate = st.Principal.HasAny(core.RoleLearning) || (f.Team != "" && st.Principal.Has(core.RoleTeamLead) && teamLedBy(teams, f.Team, st.Principal.PersonID))
+	if v.CanOrg {
+		v.Sites, _ = s.db.Sites(ctx, st.Org.ID)
+	}
+	v.Profiles, _ = s.db.RoleProfiles(ctx, st.Org.ID)
+	v.Categories, _ = s.db.CompetenceCategories(ctx, st.Org.ID)
+	for _, c := range m.Competences {
+		v.ESCO = v.ESCO || c.ESCOLinked()
+	}
+	v.Grid = MatrixGrid(m, scale, st.Lang, !f.Org && v.CanValidate, f.Org)
+	s.Render(w, r, http.StatusOK, "comp_matrix.html", v)
+}
+
+func teamLedBy(teams []*tenancy.Team, id, person string) bool {
+	for _, t := range teams {
+		if t.ID == id && t.LeadID == person {
+			return true
+		}
+	}
+	return false
+}
+
+// cellSymbol is the symbol that goes with a status, so that colour is never
+// the only signal.
+func cellSymbol(st competence.Status) string {
+	switch st {
+	case competence.Meets:
+		return "✓"
+	case competence.Below:
+		return "▼"
+	case competence.Missing:
+		return "✗"
+	}
+	return ""
+}
+
+// MatrixGrid renders the matrix table. It is built in Go rather than in a
+// template because a team matrix has 10,000 cells and an organisation
+// matrix 150,000: per-cell template actions would dominate the page time.
+// Every text is escaped here. links makes each cell a link to its
+// validation form; compact (the organisation matrix) drops cell titles.
+func MatrixGrid(m *competence.Matrix, scale competence.Scale, lang string, links, compact bool) template.HTML {
+	var b strings.Builder
+	b.Grow(len(m.People) * len(m.Competences) * 90)
+	esc := html.EscapeString
+	t := func(key string, args ...any) string { return i18n.T(lang, key, args...) }
+	b.WriteString(`<table class="matrix"><caption class="sr">`)
+	b.WriteString(esc(t("matrix.caption")))
+	b.WriteString(`</caption><thead><tr><th scope="col" class="who">`)
+	b.WriteString(esc(t("matrix.person")))
+	b.WriteString(`</th>`)
+	if !compact {
+		b.WriteString(`<th scope="col" class="gaps">`)
+		b.WriteString(esc(t("matrix.gaps")))
+		b.WriteString(`</th>`)
+	}
+	for _, c := range m.Competences {
+		name := c.Name(lang)
+		b.WriteString(`<th scope="col" class="comp`)
+		if c.Layer == competence.New {
+			b.WriteString(` new`)
+		}
+		b.WriteString(`"><a href="/competences/`)
+		b.WriteString(c.ID)
+		b.WriteString(`" title="`)
+		b.WriteString(esc(name + " · " + c.Category))
+		b.WriteString(`"><span>`)
+		b.WriteString(esc(name))
+		b.WriteString(`</span></a>`)
+		if c.Modified {
+			b.WriteString(`<span class="mod" title="`)
+			b.WriteString(esc(t("comp.modified")))
+			b.WriteString(`">*</span>`)
+		}
+		b.WriteString(`</th>`)
+	}
+	b.WriteString(`</tr></thead><tbody>`)
+	group := ""
+	cols := len(m.Competences) + 2
+	for i, p := range m.People {
+		if compact {
+			if g := p.SiteName + " · " + p.TeamName; g != group {
+				group = g
+				fmt.Fprintf(&b, `<tr class="group"><th colspan="%d" scope="rowgroup">%s</th></tr>`, cols, esc(g))
+			}
+		}
+		b.WriteString(`<tr><th scope="row" class="who"><a href="/people/`)
+		b.WriteString(p.ID)
+		b.WriteString(`/skills">`)
+		b.WriteString(esc(p.Name))
+		b.WriteString(`</a></th>`)
+		if !compact {
+			b.WriteString(`<td class="gaps">`)
+			b.WriteString(strconv.Itoa(m.Gaps(i)))
+			b.WriteString(`</td>`)
+		}
+		for j := range m.Competences {
+			c := &m.Cells[i][j]
+			b.WriteString(`<td class="`)
+			b.WriteString(string(c.Status))
+			if c.Unvalidated() {
+				b.WriteString(` unval`)
+			}
+			if c.Expiring {
+				b.WriteString(` exp`)
+			}
+			b.WriteString(`"`)
+			if !compact {
+				b.WriteString(` title="`)
+				title := scale.Level(c.Level).Name(lang)
+				if c.Required > 0 {
+					title += " · " + t("matrix.required") + " " + scale.Level(c.Required).Name(lang)
+				}
+				if c.Unvalidated() {
+					title += " · " + t("matrix.unvalidated")
+				}
+				if c.Expiring {
+					title += " · " + t("matrix.expires", c.ValidUntil.Format("2006-01-02"))
+				}
+				b.WriteString(esc(title))
+				b.WriteString(`"`)
+			}
+			b.WriteString(`>`)
+			if links {
+				b.WriteString(`<a href="/matrix/cell?p=`)
+				b.WriteString(p.ID)
+				b.WriteString(`&amp;c=`)
+				b.WriteString(m.Competences[j].ID)
+				b.WriteString(`">`)
+			}
+			b.WriteString(strconv.Itoa(c.Level))
+			if c.Required > 0 {
+				b.WriteString(`/`)
+				b.WriteString(strconv.Itoa(c.Required))
+			}
+			if s := cellSymbol(c.Status); s != "" {
+				b.WriteString(` <span aria-hidden="true">`)
+				b.WriteString(s)
+				b.WriteString(`</span>`)
+			}
+			if c.Unvalidated() {
+				b.WriteString(`<sup>?</sup>`)
+			}
+			if c.Expiring {
+				b.WriteString(`<sup>⌛</sup>`)
+			}
+			if links {
+				b.WriteString(`</a>`)
+			}
+			b.WriteString(`</td>`)
+		}
+		b.WriteString(`</tr>`)
+	}
+	b.WriteString(`</tbody></table>`)
+	return template.HTML(b.String())
+}
+
+// exportRows is the matrix as text cells, for CSV and XLSX.
+func exportRows(m *competence.Matrix, scale competence.Scale, lang string) [][]string {
+	t := func(key string, args ...any) string { return i18n.T(lang, key, args...) }
+	head := []string{t("matrix.person"), t("field.team"), t("field.site"), t("matrix.gaps")}
+	for _, c := range m.Competences {
+		head = append(head, c.Name(lang))
+	}
+	rows := [][]string{head}
+	for i, p := range m.People {
+		row := []string{p.Name, p.TeamName, p.SiteName, strconv.Itoa(m.Gaps(i))}
+		for j := range m.Competences {
+			c := m.Cells[i][j]
+			v := strconv.Itoa(c.Level)
+			if c.Required > 0 {
+				v += "/" + strconv.Itoa(c.Required) + " " + cellSymbol(c.Status)
+			}
+			if c.Unvalidated() {
+				v += " (" + t("matrix.unvalidated") + ")"
+			}
+			if c.Expiring {
+				v += " (" + t("matrix.expires", c.ValidUntil.Format("2006-01-02")) + ")"
+			}
+			row = append(row, v)
+		}
+		rows = append(rows, row)
+	}
+	return rows
+}
+
+func (s *Server) matrixCSV(w http.ResponseWriter, r *http.Request, m *competence.Matrix, scale competence.Scale) {
+	w.Header().Set("Content-Type", "text/csv; charset=utf-8")
+	w.Header().Set("Content-Disposition", `attachment; filename="skills-matrix.csv"`)
+	_, _ = w.Write([]byte("\ufeff")) // so that spreadsheet programs read UTF-8
+	cw := csv.NewWriter(w)
+	for _, row := range exportRows(m, scale, From(r).Lang) {
+		for i, v := range row {
+			row[i] = csvSafe(v)
+		}
+		_ = cw.Write(row)
+	}
+	cw.Flush()
+}
+
+// csvSafe keeps a cell from being read as a formula by a spreadsheet.
+func csvSafe(v string) string {
+	if v != "" && strings.ContainsRune("=+-@\t\r", rune(v[0])) {
+		return "'" + v
+	}
+	return v
+}
+
+func (s *Server) matrixXLSX(w http.ResponseWriter, r *http.Request, m *competence.Matrix, scale competence.Scale) {
+	data, err := XLSX(i18n.T(From(r).Lang, "matrix.title"), exportRows(m, scale, From(r).Lang))
+	if err != nil {
+		s.Fail(w, r, err)
+		return
+	}
+	w.Header().Set("Content-Type", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+	w.Header().Set("Content-Disposition", `attachment; filename="skills-matrix.xlsx"`)
+	_, _ = w.Write(data)
+}
+
+// cellView is the validation form of one matrix cell.
+type cellView struct {
+	compPage
+	P         *tenancy.Person
+	C         *competence.Competence
+	Cur       competence.Current
+	Required  int
+	Scale     competence.Scale
+	History   []*competence.Evidence
+	CanRecord bool
+	Back      string
+}
+
+func (s *Server) cellPage(w http.ResponseWriter, r *http.Request) {
+	s.renderCell(w, r, http.StatusOK, nil)
+}
+
+func (s *Server) renderCell(w http.ResponseWriter, r *http.Request, status int, ferr error) {
+	st := From(r)
+	ctx := r.Context()
+	pid, cid := r.FormValue("p"), r.FormValue("c")
+	if !core.ValidID(pid) || !core.ValidID(cid) {
+		s.NotFound(w, r)
+		return
+	}
+	p, err := s.db.Person(ctx, st.Org.ID, pid)
+	if err != nil {
+		s.Fail(w, r, err)
+		return
+	}
+	isSelf, leads := s.relation(ctx, st, p)
+	if !competence.CanView(*st.Principal, isSelf, leads) {
+		s.Fail(w, r, core.Forbidden("see this person's levels"))
+		return
+	}
+	c, err := s.db.Competence(ctx, st.Org.ID, cid)
+	if err != nil {
+		s.Fail(w, r, err)
+		return
+	}
+	v := cellView{compPage: s.compPage(r, ""), P: p, C: c, CanRecord: competence.CanRecord(*st.Principal, competence.Validation, isSelf, leads) == nil}
+	v.Title = p.Name + " · " + c.Name(st.Lang)
+	v.ESCO = c.ESCOLinked()
+	if v.Scale, err = s.db.Scale(ctx, st.Org.ID); err != nil {
+		s.Fail(w, r, err)
+		return
+	}
+	levels, err := s.db.CurrentLevels(ctx, st.Org.ID, store.LevelFilter{PersonIDs: []string{pid}, CompetenceIDs: []string{cid}}, time.Now().UTC())
+	if err != nil {
+		s.Fail(w, r, err)
+		return
+	}
+	if len(levels) == 1 {
+		v.Cur = levels[0]
+	}
+	profiles, err := s.db.PersonRoleProfiles(ctx, st.Org.ID, pid)
+	if err != nil {
+		s.Fail(w, r, err)
+		return
+	}
+	v.Required = competence.Merge(profiles...)[cid].Level
+	if v.History, err = s.db.Evidence(ctx, st.Org.ID, store.EvidenceFilter{PersonID: pid, CompetenceID: cid}); err != nil {
+		s.Fail(w, r, err)
+		return
+	}
+	v.Back = "/matrix"
+	if ref, err := url.Parse(r.Referer()); err == nil && ref.Host == r.Host && strings.HasPrefix(ref.Path, "/matrix") && ref.Path != "/matrix/cell" {
+		v.Back = ref.RequestURI()
+	}
+	if b := r.FormValue("back"); b != "" {
+		v.Back = back(r, "/matrix")
+	}
+	if ferr != nil {
+		v.Error, v.FieldErrors = s.Message(r, ferr), s.FieldErrors(r, ferr)
+	}
+	s.Render(w, r, status, "comp_cell.html", v)
+}
+
+// saveCell records the team lead's (or L&D's) validation of one cell.
+func (s *Server) saveCell(w http.ResponseWriter, r *http.Request) {
+	st := From(r)
+	ctx := r.Context()
+	pid, cid := r.FormValue("p"), r.FormValue("c")
+	if !core.ValidID(pid) || !core.ValidID(cid) {
+		s.NotFound(w, r)
+		return
+	}
+	p, err := s.db.Person(ctx, st.Org.ID, pid)
+	if err != nil {
+		s.Fail(w, r, err)
+		return
+	}
+	isSelf, leads := s.relation(ctx, st, p)
+	if err := competence.CanRecord(*st.Principal, competence.Validation, isSelf, leads); err != nil {
+		s.Fail(w, r, err)
+		return
+	}
+	e := &competence.Evidence{PersonID: pid, CompetenceID: cid, Level: formInt(r, "level"), Kind: competence.Validation,
+		RecordedBy: st.Principal.PersonID, Note: r.FormValue("note"), CampaignID: r.FormValue("campaign")}
+	if e.CampaignID != "" {
+		if ok, err := s.db.CampaignMember(ctx, st.Org.ID, e.CampaignID, pid); err != nil || !ok {
+			e.CampaignID = ""
+		}
+	}
+	if e.ValidUntil, err = formDate(r, "valid_until"); err == nil {
+		err = s.db.AddEvidence(ctx, st.Org.ID, e)
+	}
+	if err != nil {
+		s.renderCell(w, r, Status(err), err)
+		return
+	}
+	s.Flash(w, r, "matrix.validated")
+	http.Redirect(w, r, back(r, "/matrix"), http.StatusSeeOther)
+}
