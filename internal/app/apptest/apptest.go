@@ -15,6 +15,7 @@ import (
 	"net/http"
 	"net/http/cookiejar"
 	"net/url"
+	"os"
 	"regexp"
 	"strings"
 	"testing"
@@ -58,7 +59,14 @@ func Start(t testing.TB, opt Options) *Server {
 	if opt.Engine == "" {
 		opt.Engine = store.SQLite
 	}
-	so := storetest.Options(t, opt.Engine)
+	var so store.Options
+	copied := false
+	if opt.Demo && (opt.Engine == store.SQLite || os.Getenv("BAKEN_TEST_DATABASE_URL") != "") {
+		so, copied = demoCopy(t, opt.Engine)
+	}
+	if !copied {
+		so = storetest.Options(t, opt.Engine)
+	}
 	ctx := context.Background()
 	a, err := app.New(ctx, app.Config{
 		Addr:        "127.0.0.1:0",
