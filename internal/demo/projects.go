@@ -7,6 +7,8 @@ import (
 
 	"github.com/bakenhq/baken/internal/competence"
 	"github.com/bakenhq/baken/internal/project"
+	"github.com/bakenhq/baken/internal/project/projindex"
+	"github.com/bakenhq/baken/internal/search"
 	"github.com/bakenhq/baken/internal/store"
 	"github.com/bakenhq/baken/internal/tenancy"
 )
@@ -55,8 +57,8 @@ func seedProjects(ctx context.Context, db *store.DB, c *Company) error {
 	// The working group on the recurring fault.
 	wg := &project.Project{
 		TitleNL: "Terugkerende storing spanmiddel DMG Mori", TitleEN: "Recurring chuck fault on the DMG Mori lathe",
-		GoalNL: "De hydraulische klauwplaat van de DMG Mori CTX valt elke paar weken uit. We zoeken de oorzaak, lossen hem op en leggen vast wat we leerden.",
-		GoalEN: "The hydraulic chuck of the DMG Mori CTX fails every few weeks. We find the cause, fix it and write down what we learned.",
+		GoalNL: "De hydraulische klauwplaat van de DMG Mori NLX 2500 valt elke paar weken uit. We zoeken de oorzaak, lossen hem op en leggen vast wat we leerden.",
+		GoalEN: "The hydraulic chuck of the DMG Mori NLX 2500 fails every few weeks. We find the cause, fix it and write down what we learned.",
 		SiteID: c.Sites["Hengelo"].ID, OwnerID: ruud.ID, StartsOn: day(-42), EndsOn: day(28), CallOpen: true,
 		CallText: "Operators die op de DMG Mori draaien en een monteur van de technische dienst.",
 	}
@@ -166,7 +168,7 @@ func seedProjects(ctx context.Context, db *store.DB, c *Company) error {
 		return db.SetLessonStatus(ctx, l.OrgID, l.ID, project.LessonInReview, project.LessonPublished, reviewer, "", at)
 	}
 	chuck := &project.Lesson{OrgID: org, AuthorID: jan.ID, ProjectID: wg.ID, Lang: "nl", Title: "Klauwplaat slijt sneller dan gedacht: meet de spandruk",
-		Situation:  "DMG Mori CTX draaibank, series van 200+ stuks in twee ploegen.",
+		Situation:  "DMG Mori NLX 2500 draaibank, series van 200+ stuks in twee ploegen.",
 		Happened:   "Werkstukken liepen na een lange serie uit de maat en de klauwplaat viel uit met een drukfout.",
 		Cause:      "Versleten klauwen (0,3 mm) én een vervuild hydrauliekfilter: de spandruk zakte na 40 minuten.",
 		Learned:    "- Slijtage aan klauwen zie je niet, je moet hem **meten**.\n- Een dalende spandruk is het eerste signaal.",
@@ -176,6 +178,9 @@ func seedProjects(ctx context.Context, db *store.DB, c *Company) error {
 		if id := comp(en); id != "" {
 			chuck.Competences = append(chuck.Competences, id)
 		}
+	}
+	if pl, err := db.PlaceByCode(ctx, org, "HGL-CNC-01"); err == nil {
+		chuck.Places = []project.Place{{PlaceID: pl.ID, SiteID: pl.SiteID}}
 	}
 	if err := publish(chuck, bart.ID, c.Now.Add(-72*time.Hour)); err != nil {
 		return err
@@ -232,5 +237,15 @@ func seedProjects(ctx context.Context, db *store.DB, c *Company) error {
 	ns = append(ns, &project.Notification{PersonID: henk.ID, Kind: project.NoticeValidate, Subject: wg.TitleNL, URL: "/reflections#validate"},
 		&project.Notification{PersonID: jan.ID, Kind: project.NoticePublished, Subject: chuck.Title, URL: "/lessons/" + chuck.ID},
 		&project.Notification{PersonID: jan.ID, Kind: project.NoticeReflect, Subject: wg.TitleNL, URL: "/reflections/new?context=project&id=" + wg.ID})
-	return db.Notify(ctx, org, ns...)
+	if err := db.Notify(ctx, org, ns...); err != nil {
+		return err
+	}
+	// Search documents for what was published and the open working group.
+	ix := search.NewIndex(db)
+	for _, o := range []string{org, c.Provider.ID} {
+		if _, err := projindex.Reindex(ctx, ix, db, o); err != nil {
+			return err
+		}
+	}
+	return nil
 }

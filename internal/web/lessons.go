@@ -9,6 +9,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/bakenhq/baken/internal/catalogue"
 	"github.com/bakenhq/baken/internal/competence"
 	"github.com/bakenhq/baken/internal/core"
 	"github.com/bakenhq/baken/internal/markdown"
@@ -141,6 +142,8 @@ type lessonFormView struct {
 	Selected     map[string]bool
 	Visibilities []project.Visibility
 	ImageURL     string // just uploaded: the Markdown to paste
+	Places       []*catalogue.Place
+	OnPlace      map[string]bool
 }
 
 func (s *Server) renderLessonForm(w http.ResponseWriter, r *http.Request, status int, l *project.Lesson, isNew bool, ferr error) {
@@ -150,10 +153,15 @@ func (s *Server) renderLessonForm(w http.ResponseWriter, r *http.Request, status
 	if isNew {
 		title = "lesson.new"
 	}
-	v := lessonFormView{Page: s.NewPage(r, title), L: l, IsNew: isNew, Visibilities: project.Visibilities, Selected: map[string]bool{}}
+	v := lessonFormView{Page: s.NewPage(r, title), L: l, IsNew: isNew, Visibilities: project.Visibilities, Selected: map[string]bool{}, OnPlace: map[string]bool{}}
 	var err error
 	if v.Projects, err = s.db.Projects(ctx, st.Org.ID, store.ProjectFilter{Limit: 200}); err == nil {
-		v.Competences, _, err = s.db.Competences(ctx, st.Org.ID, competence.Filter{Limit: 1000})
+		if v.Competences, _, err = s.db.Competences(ctx, st.Org.ID, competence.Filter{Limit: 1000}); err == nil {
+			v.Places, err = s.db.Places(ctx, st.Org.ID, store.PlaceFilter{})
+		}
+	}
+	for _, p := range l.Places {
+		v.OnPlace[p.PlaceID] = true
 	}
 	if err != nil {
 		s.Fail(w, r, err)
@@ -272,11 +280,7 @@ func (s *Server) updateLesson(w http.ResponseWriter, r *http.Request) {
 	if l == nil {
 		return
 	}
-	keepPlaces := l.Places
 	s.lessonFromForm(r, l)
-	if len(l.Places) == 0 && r.PostFormValue("places_shown") == "" {
-		l.Places = keepPlaces // the form had no place picker
-	}
 	if err := s.db.UpdateLesson(r.Context(), st.Org.ID, l, st.Principal.PersonID); err != nil {
 		s.renderLessonForm(w, r, Status(err), l, false, err)
 		return
@@ -553,7 +557,7 @@ func (s *Server) communityPage(w http.ResponseWriter, r *http.Request) {
 	v := communityView{Page: s.NewPage(r, "community.title"), Query: strings.TrimSpace(r.URL.Query().Get("q"))}
 	v.Offset, _ = strconv.Atoi(r.URL.Query().Get("offset"))
 	v.Offset = min(max(v.Offset, 0), 10000)
-	if ix, ok := s.projIndex().(*search.Index); ok && ix != nil && v.Query != "" {
+	if ix := s.opt.Search; ix != nil && v.Query != "" {
 		res, err := ix.Query(ctx, search.Scope{OrgID: st.Org.ID}, search.Query{Text: v.Query, Lang: st.Lang, Exact: true,
 			Filters: search.Filters{Type: []string{string(projindex.KindLesson)}}, Limit: communityPageSize, Offset: v.Offset})
 		if err != nil {

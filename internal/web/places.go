@@ -180,6 +180,7 @@ type placeView struct {
 	OtherName string // the name in the other language, when it differs
 	CanManage bool
 	CanAuthor bool
+	Sections  []template.HTML // other areas' blocks (lessons learned), AddPlaceSection
 }
 
 // placePage is what a QR label opens: mobile-first and light, so that it
@@ -194,6 +195,7 @@ func (s *Server) placePage(w http.ResponseWriter, r *http.Request) {
 	}
 	pv := placeView{Page: s.NewPage(r, ""), PlaceView: v, CanManage: catalogue.CanManagePlaces(*st.Principal), CanAuthor: catalogue.CanAuthor(*st.Principal)}
 	pv.Title = v.Place.Name(st.Lang)
+	pv.Sections = s.placeSectionsFor(r, v.Place)
 	if o := v.Place.Name(pv.Page.Other()); o != pv.Title {
 		pv.OtherName = o
 	}

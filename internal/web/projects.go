@@ -11,6 +11,7 @@ import (
 	"github.com/bakenhq/baken/internal/core"
 	"github.com/bakenhq/baken/internal/project"
 	"github.com/bakenhq/baken/internal/project/projindex"
+	"github.com/bakenhq/baken/internal/search"
 	"github.com/bakenhq/baken/internal/store"
 	"github.com/bakenhq/baken/internal/tenancy"
 )
@@ -39,12 +40,17 @@ func (s *Server) registerProjects() {
 	s.registerReflections()
 	s.registerLessons()
 	s.registerNotifications()
+	s.registerLessonCatalogue()
 }
 
-// projIndex is the search index lessons and projects are kept in; nil
-// while the app gives the UI none (search_docs are then not written).
+// projIndex is the search index lessons and projects are kept in: the
+// node's shared index when the app wired one, else a private one that
+// only writes search_docs (a shared index reads them on Refresh).
 func (s *Server) projIndex() projindex.Indexer {
-	return nil
+	if s.opt.Search != nil {
+		return s.opt.Search
+	}
+	return search.NewIndex(s.db)
 }
 
 func (s *Server) reindexProject(ctx context.Context, orgID, id string) {

@@ -250,3 +250,71 @@ func mustPersonByName(t *testing.T, db *store.DB, orgID, name string) string {
 	}
 	return ps[0].ID
 }
+
+func TestLessonsOnPlacePageAndIntoAnInstruction(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		ctx := context.Background()
+		srv := demoServer(t, db)
+		hofman, _ := db.OrganisationBySlug(ctx, "hofman")
+		ls, _ := db.Lessons(ctx, hofman.ID, store.LessonFilter{Status: project.LessonPublished})
+		var chuck *project.Lesson
+		for _, l := range ls {
+			if strings.HasPrefix(l.Title, "Klauwplaat slijt") {
+				chuck = l
+			}
+		}
+		if chuck == nil {
+			t.Fatal("the demo lesson is missing")
+		}
+		op := newBrowser(t, srv)
+		op.signIn("1001", "1234")
+		code, body := op.get("/p/HGL-CNC-01")
+		if code != 200 || !strings.Contains(body, "Klauwplaat slijt sneller") || !strings.Contains(body, "Hier geleerde lessen") {
+			t.Fatalf("place page: %d, lesson shown: %v", code, strings.Contains(body, "Klauwplaat"))
+		}
+		// The other lathe has no lessons: no empty block.
+		if _, body := op.get("/p/HGL-CNC-02"); strings.Contains(body, "Hier geleerde lessen") {
+			t.Fatal("an empty lessons block")
+		}
+		// In English too.
+		uni := newBrowser(t, srv)
+		uni.signIn("ruud.mulder@hofman.example", demo.Password)
+		uni.get("/")
+		uni.post("/lang", url.Values{"lang": {"en"}, "next": {"/"}})
+		if _, body := uni.get("/p/HGL-CNC-01"); !strings.Contains(body, "Lessons learned here") || !strings.Contains(body, "Klauwplaat slijt sneller") {
+			t.Fatal("place page in English lacks the lesson")
+		}
+		// An operator may not turn it into an instruction; the expert may.
+		if code, _ := op.post("/lessons/"+chuck.ID+"/instruction", url.Values{}); code != http.StatusForbidden {
+			t.Fatalf("operator makes an instruction: %d", code)
+		}
+		if _, body := uni.get("/lessons/" + chuck.ID); !strings.Contains(body, "/lessons/"+chuck.ID+"/instruction") {
+			t.Fatal("no instruction button for the expert")
+		}
+		res, err := uni.c.PostForm(uni.base+"/lessons/"+chuck.ID+"/instruction", url.Values{"csrf": {uni.csrf}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		res.Body.Close()
+		loc := res.Header.Get("Location")
+		if res.StatusCode != http.StatusSeeOther || !strings.HasPrefix(loc, "/learn/") || !strings.HasSuffix(loc, "/edit") {
+			t.Fatalf("lesson to instruction: %d %s", res.StatusCode, loc)
+		}
+		id := strings.TrimSuffix(strings.TrimPrefix(loc, "/learn/"), "/edit")
+		it, err := db.LearningItem(ctx, hofman.ID, id)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if it.TitleNL != chuck.Title || it.Instruction == nil || len(it.Instruction.Steps) == 0 || string(it.Status) != "draft" {
+			t.Fatalf("instruction = %+v", it)
+		}
+		pl, _ := db.PlaceByCode(ctx, hofman.ID, "HGL-CNC-01")
+		found := false
+		for _, x := range pl.ItemIDs {
+			found = found || x == id
+		}
+		if !found {
+			t.Fatal("the instruction is not bound to the lesson's place")
+		}
+	})
+}

@@ -20,6 +20,7 @@ import (
 
 	"github.com/bakenhq/baken/internal/project"
 	"github.com/bakenhq/baken/internal/search"
+	"github.com/bakenhq/baken/internal/store"
 )
 
 // Search kinds of this area. They are kinds of their own (not
@@ -145,4 +146,61 @@ func Project(ctx context.Context, ix Indexer, p *project.Project) error {
 		return ix.Upsert(ctx, p.OrgID, d)
 	}
 	return ix.Delete(ctx, p.OrgID, KindProject, p.ID)
+}
+
+// Source is what Reindex reads; *store.DB implements it.
+type Source interface {
+	Lessons(ctx context.Context, orgID string, f store.LessonFilter) ([]*project.Lesson, error)
+	Lesson(ctx context.Context, orgID, id string) (*project.Lesson, error)
+	Projects(ctx context.Context, orgID string, f store.ProjectFilter) ([]*project.Project, error)
+	Project(ctx context.Context, orgID, id string) (*project.Project, error)
+}
+
+// Reindex brings orgID's lessons and projects in the index in step with
+// the database (after a restore, or when the rules of LessonDoc change).
+func Reindex(ctx context.Context, ix Indexer, src Source, orgID string) (int, error) {
+	n := 0
+	for offset := 0; ; offset += 1000 {
+		ls, err := src.Lessons(ctx, orgID, store.LessonFilter{Limit: 1000, Offset: offset})
+		if err != nil {
+			return n, err
+		}
+		var docs []search.Doc
+		var drop []string
+		for _, l := range ls {
+			full, err := src.Lesson(ctx, orgID, l.ID) // with places and competences
+			if err != nil {
+				return n, err
+			}
+			if d, ok := LessonDoc(full); ok {
+				docs = append(docs, d)
+			} else {
+				drop = append(drop, l.ID)
+			}
+		}
+		if err := ix.Upsert(ctx, orgID, docs...); err != nil {
+			return n, err
+		}
+		if err := ix.Delete(ctx, orgID, KindLesson, drop...); err != nil {
+			return n, err
+		}
+		n += len(docs)
+		if len(ls) < 1000 {
+			break
+		}
+	}
+	ps, err := src.Projects(ctx, orgID, store.ProjectFilter{Limit: 1000})
+	if err != nil {
+		return n, err
+	}
+	for _, p := range ps {
+		full, err := src.Project(ctx, orgID, p.ID)
+		if err != nil {
+			return n, err
+		}
+		if err := Project(ctx, ix, full); err != nil {
+			return n, err
+		}
+	}
+	return n, nil
 }
