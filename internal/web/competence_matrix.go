@@ -294,7 +294,7 @@ func MatrixGrid(m *competence.Matrix, scale competence.Scale, lang string, links
 				b.WriteString(`<sup>?</sup>`)
 			}
 			if c.Expiring {
-				b.WriteString(`<sup>⌛</sup>`)
+				b.WriteString(`<sup>!</sup>`)
 			}
 			if links {
 				b.WriteString(`</a>`)

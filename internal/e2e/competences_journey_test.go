@@ -1,0 +1,182 @@
+package e2e
+
+import (
+	"context"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/bakenhq/baken/internal/app/apptest"
+	"github.com/bakenhq/baken/internal/competence"
+	"github.com/bakenhq/baken/internal/demo"
+	"github.com/bakenhq/baken/internal/esco"
+	"github.com/bakenhq/baken/internal/store"
+)
+
+// escoData finds the official ESCO files beside the repository (or in
+// $BAKEN_SHARED_DATA), or skips.
+func escoData(t *testing.T) (en, nl string) {
+	t.Helper()
+	dir, _ := os.Getwd()
+	for {
+		if _, err := os.Stat(filepath.Join(dir, "go.mod")); err == nil {
+			break
+		}
+		if filepath.Dir(dir) == dir {
+			t.Skip("no go.mod above the test")
+		}
+		dir = filepath.Dir(dir)
+	}
+	base := filepath.Join(dir, "..", "shared", "data")
+	if env := os.Getenv("BAKEN_SHARED_DATA"); env != "" {
+		base = env
+	}
+	en, nl = filepath.Join(base, "esco", "v1.1.1", "en"), filepath.Join(base, "esco", "nl")
+	if _, err := os.Stat(filepath.Join(en, "skills_en.csv")); err != nil {
+		t.Skipf("ESCO files not found at %s: %v", en, err)
+	}
+	return en, nl
+}
+
+// TestCompetenceJourney is issue 3's browser journey: ESCO is imported;
+// the L&D coordinator builds a "CNC operator" role profile from the ESCO
+// occupation, gives it to Jan and starts a review campaign for the
+// machining team; Jan self-assesses on a 360-px phone; his team lead
+// validates in the matrix; the matrix shows the validated level, in Dutch
+// and in English.
+func TestCompetenceJourney(t *testing.T) {
+	en, nl := escoData(t)
+	s := apptest.Start(t, apptest.Options{Engine: store.SQLite, Demo: true})
+	ctx := context.Background()
+	if _, err := esco.Import(ctx, s.App.DB, en, nl, nil); err != nil {
+		t.Fatal(err)
+	}
+	db := s.App.DB
+	org, _ := db.OrganisationBySlug(ctx, "hofman")
+	janID, _ := db.PersonIDByEmployeeNumber(ctx, org.ID, "1001")
+
+	signIn := func(b context.Context, login, secret string) {
+		t.Helper()
+		apptest.Open(t, b, s.URL+"/signin")
+		apptest.Fill(t, b, "#login", login)
+		apptest.Fill(t, b, "#secret", secret)
+		apptest.ClickAndLoad(t, b, `form[action="/signin"] button[type=submit]`)
+	}
+
+	// L&D: role profile from the ESCO occupation.
+	hr := apptest.Browser(t, 1280, 900, 4*time.Minute)
+	signIn(hr, coordinator, demo.Password)
+	apptest.Open(t, hr, s.URL+"/roles/occupation?q=CNC")
+	apptest.Screenshot(t, hr, "occupation-search")
+	if !strings.Contains(apptest.Text(t, hr, "main"), "ESCO") {
+		t.Error("the occupation page lacks the ESCO attribution")
+	}
+	apptest.ClickAndLoad(t, hr, `main ul.links a`)
+	checked := apptest.Eval[int](t, hr, `document.querySelectorAll('input[name=skill]:checked').length`)
+	all := apptest.Eval[int](t, hr, `document.querySelectorAll('input[name=skill]').length`)
+	if checked == 0 || checked == all {
+		t.Fatalf("the occupation form pre-selects %d of %d skills; want the essential ones only", checked, all)
+	}
+	apptest.Fill(t, hr, "#name_nl", "CNC-operator (ESCO)")
+	apptest.Screenshot(t, hr, "occupation-form")
+	apptest.ClickAndLoad(t, hr, `form[action="/roles/occupation"] button[type=submit]`)
+	if !strings.HasPrefix(apptest.Eval[string](t, hr, `location.pathname`), "/roles/") {
+		t.Fatalf("after creating the profile: %s", apptest.Text(t, hr, "main"))
+	}
+	apptest.Screenshot(t, hr, "role-profile")
+	profiles, _ := db.RoleProfiles(ctx, org.ID)
+	var rp *competence.RoleProfile
+	for _, p := range profiles {
+		if p.NameNL == "CNC-operator (ESCO)" {
+			rp = p
+		}
+	}
+	if rp == nil || len(rp.Requirements) != checked {
+		t.Fatalf("role profile from ESCO: %+v", rp)
+	}
+	// Jan gets the new profile.
+	apptest.Open(t, hr, s.URL+"/people/"+janID+"/skills")
+	apptest.Eval[bool](t, hr, `(() => { document.querySelector('details').open = true; document.querySelector('input[name=profile][value="`+rp.ID+`"]').checked = true; return true })()`)
+	apptest.ClickAndLoad(t, hr, `form[action$="/roles"] button[type=submit]`)
+	// A campaign for the machining team over three of the new competences.
+	apptest.Open(t, hr, s.URL+"/campaigns")
+	apptest.Fill(t, hr, "#name", "Review CNC ESCO")
+	team := mustCNCTeam(t, db, org.ID)
+	apptest.Eval[bool](t, hr, `(() => { document.querySelector('#team').value = "`+team+`"; return true })()`)
+	for _, q := range rp.Requirements[:3] {
+		apptest.Eval[bool](t, hr, `(() => { document.querySelector('input[name=competence][value="`+q.CompetenceID+`"]').checked = true; return true })()`)
+	}
+	apptest.ClickAndLoad(t, hr, `form[action="/campaigns"] button[type=submit]`)
+	if !strings.Contains(apptest.Text(t, hr, "main"), "Jan de Vries") {
+		t.Fatalf("the campaign page lacks Jan: %s", apptest.Text(t, hr, "main"))
+	}
+	apptest.Screenshot(t, hr, "campaign")
+	campaignPath := apptest.Eval[string](t, hr, `location.pathname`)
+
+	// Jan self-assesses on a phone.
+	jan := apptest.Browser(t, phoneWidth, phoneHeight, 4*time.Minute)
+	signIn(jan, "1001", "1234")
+	apptest.Open(t, jan, s.URL+campaignPath+"/review")
+	apptest.NoHorizontalScroll(t, jan, "review form")
+	apptest.Eval[bool](t, jan, `(() => { document.querySelectorAll('fieldset.review-item').forEach(f => { const r = f.querySelectorAll('input[type=radio]'); r[2].checked = true }); return true })()`)
+	apptest.Screenshot(t, jan, "review-form")
+	apptest.ClickAndLoad(t, jan, `form.review button[type=submit]`)
+	if got := apptest.Eval[int](t, jan, `document.querySelectorAll('fieldset.review-item.done').length`); got != 3 {
+		t.Fatalf("after saving, %d of 3 competences show as answered", got)
+	}
+	apptest.Open(t, jan, s.URL+"/people/"+janID+"/skills")
+	apptest.NoHorizontalScroll(t, jan, "own skills page")
+	apptest.Screenshot(t, jan, "own-skills")
+
+	// The team lead validates one of them in the matrix, in Dutch.
+	henk := apptest.Browser(t, 1280, 900, 4*time.Minute)
+	signIn(henk, "henk.smit@hofman.example", demo.Password)
+	cid := rp.Requirements[0].CompetenceID
+	apptest.Open(t, henk, s.URL+"/matrix?team="+team)
+	if got := apptest.Text(t, henk, "main h1"); got != "Vaardighedenmatrix" {
+		t.Errorf("matrix heading in Dutch: %q", got)
+	}
+	apptest.Screenshot(t, henk, "matrix-nl")
+	cell := `a[href="/matrix/cell?p=` + janID + `&c=` + cid + `"]`
+	if !strings.Contains(apptest.Text(t, henk, cell), "?") {
+		t.Errorf("Jan's self-assessed cell is not marked unvalidated: %q", apptest.Text(t, henk, cell))
+	}
+	apptest.ClickAndLoad(t, henk, cell)
+	apptest.Eval[bool](t, henk, `(() => { document.querySelector('input[name=level][value="3"]').checked = true; return true })()`)
+	apptest.Eval[bool](t, henk, `(() => { document.querySelector('#note').value = "Gezien aan de machine"; return true })()`)
+	apptest.Screenshot(t, henk, "cell")
+	apptest.ClickAndLoad(t, henk, `form[action="/matrix/cell"] button[type=submit]`)
+	if got := apptest.Eval[string](t, henk, `location.pathname`); got != "/matrix" {
+		t.Fatalf("after validating Henk is on %s", got)
+	}
+	text := apptest.Text(t, henk, cell)
+	if !strings.HasPrefix(text, "3") || strings.Contains(text, "?") {
+		t.Errorf("the matrix shows %q for the validated cell, want 3 without the unvalidated mark", text)
+	}
+	// And in English.
+	apptest.ClickAndLoad(t, henk, `form[action="/lang"] button`)
+	if got := apptest.Text(t, henk, "main h1"); got != "Skills matrix" {
+		t.Errorf("matrix heading in English: %q", got)
+	}
+	if text := apptest.Text(t, henk, cell); !strings.HasPrefix(text, "3") {
+		t.Errorf("in English the cell shows %q", text)
+	}
+	apptest.Screenshot(t, henk, "matrix-en")
+}
+
+func mustCNCTeam(t *testing.T, db *store.DB, orgID string) string {
+	t.Helper()
+	teams, err := db.Teams(context.Background(), orgID, "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, tm := range teams {
+		if tm.Name == "CNC-verspanen" {
+			return tm.ID
+		}
+	}
+	t.Fatal("no CNC team in the demo")
+	return ""
+}
