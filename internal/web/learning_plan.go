@@ -103,7 +103,7 @@ func (s *Server) teamPlanPage(w http.ResponseWriter, r *http.Request) {
 	}
 	rows, open := rm.c.TeamPlan(reports, done)
 	v := teamPlanView{Page: s.NewPage(r, ""), Team: t, Enrolments: ens, Today: time.Now().UTC(), CanPropose: st.Principal.CanProposeCourses()}
-	v.Title = v.T("plan.title", t.Name)
+	v.Title = v.T("teamplan.title", t.Name)
 	for _, row := range rows {
 		p := rm.m.People[row.Person]
 		pv := planRowView{PersonName: p.Name, Comp: rm.m.Comps[row.Need.Comp].Name(st.Lang), From: row.Need.AtDate, To: row.Need.Required,
@@ -159,6 +159,6 @@ func (s *Server) assignPlan(w http.ResponseWriter, r *http.Request) {
 		s.Fail(w, r, core.Invalid("row", "tick at least one row"))
 		return
 	}
-	s.Flash(w, r, "plan.assigned")
+	s.Flash(w, r, "teamplan.assigned")
 	http.Redirect(w, r, "/teams/"+t.ID+"/plan", http.StatusSeeOther)
 }
