@@ -122,6 +122,10 @@ func (s *server) routes() []route {
 		{Method: "PATCH", Path: Prefix + "/people/{id}", Body: true, h: s.updatePerson},
 		{Method: "POST", Path: Prefix + "/people/{id}/deactivate", h: s.deactivatePerson},
 		{Method: "POST", Path: Prefix + "/people/{id}/reactivate", h: s.reactivatePerson},
+		{Method: "GET", Path: Prefix + "/people/{id}/gaps", h: s.getPersonGaps},
+
+		{Method: "GET", Path: Prefix + "/roadmap", h: s.listRoadmap},
+		{Method: "GET", Path: Prefix + "/gaps", h: s.getGaps},
 	}
 }
 

@@ -14,6 +14,8 @@ import (
 	"time"
 	"unicode/utf8"
 
+	"github.com/bakenhq/baken/internal/beacon"
+	"github.com/bakenhq/baken/internal/core"
 	"github.com/bakenhq/baken/internal/gap"
 	"github.com/bakenhq/baken/internal/i18n"
 )
@@ -292,29 +294,6 @@ func xlsxCol(i int) string {
 
 // ---- JSON ----
 
-type rmCellJSON struct {
-	Date      string `json:"date"`
-	Needed    int    `json:"needed"`
-	Covered   int    `json:"covered"`
-	Shortfall int    `json:"shortfall"`
-	Coverage  int    `json:"coverage_percent"`
-	Qualified *int   `json:"qualified,omitempty"`
-	Bench     *int   `json:"bench,omitempty"`
-	Single    bool   `json:"single_point_of_knowledge,omitempty"`
-}
-
-func rmCellsJSON(dates []time.Time, cs []gap.Cell, detail bool) []rmCellJSON {
-	out := make([]rmCellJSON, len(cs))
-	for i, c := range cs {
-		out[i] = rmCellJSON{Date: dates[i].Format("2006-01-02"), Needed: int(c.Needed), Covered: int(c.Covered), Shortfall: c.Shortfall(), Coverage: c.Coverage()}
-		if detail {
-			q, b := int(c.Qualified), int(c.Bench)
-			out[i].Qualified, out[i].Bench, out[i].Single = &q, &b, c.SinglePoint()
-		}
-	}
-	return out
-}
-
 func rmJSON(w http.ResponseWriter, v any) {
 	w.Header().Set("Content-Type", "application/json; charset=utf-8")
 	w.Header().Set("Cache-Control", "no-store")
@@ -323,43 +302,22 @@ func rmJSON(w http.ResponseWriter, v any) {
 	_ = enc.Encode(v)
 }
 
-// gapJSON serves the dashboard's numbers for a scope (?site= or ?team=).
+// gapJSON serves the dashboard's numbers for a scope (?site= or ?team=),
+// in the same shape as GET /api/v1/gaps.
 func (s *Server) gapJSON(w http.ResponseWriter, r *http.Request) {
-	lang := From(r).Lang
-	sc := rmScope(r)
-	m, a, err := s.rmAnalysis(r, sc)
+	m, err := s.gapModel(r, false)
+	var rep *beacon.GapReport
+	if err == nil {
+		if rep, err = beacon.Gaps(m, rmScope(r), From(r).Lang, 20); err == gap.ErrUnknownScope {
+			err = core.ErrNotFound
+		}
+	}
 	if err != nil {
 		w.WriteHeader(Status(err))
 		rmJSON(w, map[string]string{"error": s.Message(r, err)})
 		return
 	}
-	type line struct {
-		ID    string       `json:"competence_id"`
-		Name  string       `json:"competence"`
-		Cells []rmCellJSON `json:"dates"`
-	}
-	type risk struct {
-		Priority string `json:"priority"`
-		Kind     string `json:"kind"`
-		Comp     string `json:"competence"`
-		Date     string `json:"date"`
-		Person   string `json:"person,omitempty"`
-		Why      string `json:"why"`
-	}
-	out := struct {
-		Scope       string       `json:"scope"`
-		ScopeID     string       `json:"scope_id,omitempty"`
-		Total       []rmCellJSON `json:"total"`
-		Competences []line       `json:"competences"`
-		Risks       []risk       `json:"risks"`
-	}{Scope: []string{"company", "site", "team"}[sc.Kind], ScopeID: sc.ID, Total: rmCellsJSON(a.Dates, a.Total, false)}
-	for _, ln := range a.Lines {
-		out.Competences = append(out.Competences, line{ID: m.Comps[ln.Comp].ID, Name: m.Comps[ln.Comp].Name(lang), Cells: rmCellsJSON(a.Dates, ln.Cells, true)})
-	}
-	for _, rv := range s.rmRiskViews(m, a, lang, 20) {
-		out.Risks = append(out.Risks, risk{Priority: rv.Level, Kind: rv.Kind, Comp: rv.Comp, Date: rv.Date.Format("2006-01-02"), Person: rv.Who, Why: rv.Why})
-	}
-	rmJSON(w, out)
+	rmJSON(w, rep)
 }
 
 // beaconJSON serves the beacon for the signed-in person: the published
@@ -372,56 +330,19 @@ func (s *Server) beaconJSON(w http.ResponseWriter, r *http.Request) {
 		rmJSON(w, map[string]string{"error": s.Message(r, err)})
 		return
 	}
-	scale, _ := s.db.Scale(r.Context(), st.Org.ID)
-	objs, _ := s.db.Objectives(r.Context(), st.Org.ID)
-	v := beaconView{Page: s.NewPage(r, "")}
-	s.fillMine(r, &v, m, st.Person, scale)
-	type need struct {
-		Competence string `json:"competence"`
-		Level      int    `json:"level"`
-		People     int    `json:"people"`
-		Covered    int    `json:"covered"`
-		Where      string `json:"where"`
-		By         string `json:"by"`
-	}
-	type item struct {
-		ID       string   `json:"id"`
-		Title    string   `json:"title"`
-		Why      string   `json:"why"`
-		Date     string   `json:"target_date"`
-		Status   string   `json:"status"`
-		Touches  bool     `json:"touches_me"`
-		Needs    []need   `json:"demand"`
-		Objectiv []string `json:"objectives"`
-	}
-	type mine struct {
-		Competence string `json:"competence"`
-		Required   int    `json:"required_level"`
-		Current    int    `json:"current_level"`
-		Gap        int    `json:"gap"`
-		Date       string `json:"date,omitempty"`
-		Source     string `json:"source"`
-		Expires    bool   `json:"expires_before,omitempty"`
-	}
 	out := struct {
-		Items   []item `json:"items"`
-		Roadmap []mine `json:"my_roadmap_needs"`
-		Roles   []mine `json:"my_role_gaps"`
-	}{}
-	for _, bi := range s.beaconItems(m, st.Person, st.Lang, scale, objs) {
-		it := item{ID: bi.It.ID, Title: bi.Title, Why: bi.Why, Date: bi.It.TargetDate.Format("2006-01-02"), Status: string(bi.It.Status), Touches: bi.Touches}
-		for _, d := range m.ItemDemand(bi.It.ID) {
-			it.Needs = append(it.Needs, need{Competence: m.Comps[d.Comp].Name(st.Lang), Level: d.Level, People: d.Needed, Covered: d.Covered,
-				Where: rmWhereName(m, d.Kind, d.Where, st.Lang), By: d.Date.Format("2006-01-02")})
+		Items    []beacon.Item `json:"items"`
+		Touching []string      `json:"items_touching_me"`
+		Roadmap  []beacon.Need `json:"my_roadmap_needs"`
+		Roles    []beacon.Need `json:"my_role_gaps"`
+	}{Items: beacon.Items(m, st.Lang), Touching: []string{}, Roadmap: []beacon.Need{}, Roles: []beacon.Need{}}
+	for _, it := range m.Items {
+		if it.Affects(st.Person.TeamID, st.Person.SiteID) {
+			out.Touching = append(out.Touching, it.ID)
 		}
-		it.Objectiv = bi.Objectives
-		out.Items = append(out.Items, it)
 	}
-	for _, n := range v.Mine {
-		out.Roadmap = append(out.Roadmap, mine{Competence: n.Comp, Required: n.RequiredN, Current: n.CurrentN, Gap: n.Gap, Date: n.Date.Format("2006-01-02"), Source: n.Source, Expires: n.Expires})
-	}
-	for _, n := range v.Roles {
-		out.Roles = append(out.Roles, mine{Competence: n.Comp, Required: n.RequiredN, Current: n.CurrentN, Gap: n.Gap, Source: n.Source})
+	if pg, err := beacon.Person(m, st.Person.ID, st.Lang); err == nil {
+		out.Roadmap, out.Roles = pg.Roadmap, pg.Roles
 	}
 	rmJSON(w, out)
 }

@@ -8,6 +8,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/bakenhq/baken/internal/beacon"
 	"github.com/bakenhq/baken/internal/competence"
 	"github.com/bakenhq/baken/internal/core"
 	"github.com/bakenhq/baken/internal/gap"
@@ -342,24 +343,11 @@ func (s *Server) rmAnalysis(r *http.Request, sc gap.Scope) (*gap.Model, *gap.Ana
 	return m, a, err
 }
 
-// rmReasons explains a priority in words.
-func rmReasons(lang string, p gap.Priority) string {
-	var parts []string
-	for _, rs := range p.Reasons {
-		args := make([]any, len(rs.N))
-		for i, n := range rs.N {
-			args[i] = n
-		}
-		parts = append(parts, i18n.T(lang, "gap.reason."+rs.Code, args...))
-	}
-	return strings.Join(parts, "; ")
-}
-
 func (s *Server) rmRiskViews(m *gap.Model, a *gap.Analysis, lang string, limit int) []rmRiskView {
 	var out []rmRiskView
 	for _, rk := range a.Risks(limit) {
 		rv := rmRiskView{Level: rk.Priority.Level, Kind: rk.Kind, Comp: m.Comps[rk.Comp].Name(lang), Date: a.Dates[rk.Date],
-			Why: rmReasons(lang, rk.Priority), Cell: rmCell(rk.Cell)}
+			Why: beacon.Reasons(lang, rk.Priority), Cell: rmCell(rk.Cell)}
 		if rk.Person >= 0 {
 			var names []string
 			for i, p := range rk.People {
