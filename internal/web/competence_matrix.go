@@ -227,6 +227,35 @@ func MatrixGrid(m *competence.Matrix, scale competence.Scale, lang string, links
 		b.WriteString(`</th>`)
 	}
 	b.WriteString(`</tr></thead><tbody>`)
+	// Cell titles repeat: a few level × requirement × marker combinations
+	// cover 10,000 cells, so each is translated and escaped once.
+	reqWord, unvalWord := t("matrix.required"), t("matrix.unvalidated")
+	titles := map[[4]int]string{}
+	cellTitle := func(c *competence.Cell) string {
+		k := [4]int{c.Level, c.Required, 0, 0}
+		if c.Unvalidated() {
+			k[2] = 1
+		}
+		if c.Expiring {
+			k[3] = int(c.ValidUntil.Unix() / 86400)
+		}
+		if s, ok := titles[k]; ok {
+			return s
+		}
+		title := scale.Level(c.Level).Name(lang)
+		if c.Required > 0 {
+			title += " · " + reqWord + " " + scale.Level(c.Required).Name(lang)
+		}
+		if c.Unvalidated() {
+			title += " · " + unvalWord
+		}
+		if c.Expiring {
+			title += " · " + t("matrix.expires", c.ValidUntil.Format("2006-01-02"))
+		}
+		s := esc(title)
+		titles[k] = s
+		return s
+	}
 	group := ""
 	cols := len(m.Competences) + 2
 	for i, p := range m.People {
@@ -259,17 +288,7 @@ func MatrixGrid(m *competence.Matrix, scale competence.Scale, lang string, links
 			b.WriteString(`"`)
 			if !compact {
 				b.WriteString(` title="`)
-				title := scale.Level(c.Level).Name(lang)
-				if c.Required > 0 {
-					title += " · " + t("matrix.required") + " " + scale.Level(c.Required).Name(lang)
-				}
-				if c.Unvalidated() {
-					title += " · " + t("matrix.unvalidated")
-				}
-				if c.Expiring {
-					title += " · " + t("matrix.expires", c.ValidUntil.Format("2006-01-02"))
-				}
-				b.WriteString(esc(title))
+				b.WriteString(cellTitle(c))
 				b.WriteString(`"`)
 			}
 			b.WriteString(`>`)
