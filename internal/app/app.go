@@ -17,6 +17,7 @@ import (
 	"time"
 
 	"github.com/bakenhq/baken/internal/digest"
+	"github.com/bakenhq/baken/internal/search"
 	"github.com/bakenhq/baken/internal/store"
 	"github.com/bakenhq/baken/internal/web"
 )
@@ -43,6 +44,7 @@ type App struct {
 	cfg     Config
 	DB      *store.DB
 	Web     *web.Server
+	Search  *search.Index
 	log     *slog.Logger
 	handler http.Handler
 	server  *http.Server
@@ -78,7 +80,11 @@ func New(ctx context.Context, cfg Config) (*App, error) {
 			return nil, fmt.Errorf("demo: %w", err)
 		}
 	}
-	a.Web, err = web.New(web.Options{DB: db, Logger: cfg.Logger, SecureCookies: cfg.SecureCookies, Version: Version})
+	if err := a.openSearch(ctx); err != nil {
+		db.Close()
+		return nil, err
+	}
+	a.Web, err = web.New(web.Options{DB: db, Logger: cfg.Logger, SecureCookies: cfg.SecureCookies, Version: Version, Search: a.Search})
 	if err != nil {
 		db.Close()
 		return nil, err
@@ -232,6 +238,7 @@ func (a *App) Serve(ctx context.Context) error {
 	a.stop = stop
 	go a.housekeeping(bg)
 	go digest.Run(bg, a.DB, a.cfg.Digest, a.log)
+	go a.searchLoop(bg)
 	errc := make(chan error, 1)
 	go func() { errc <- a.server.Serve(a.ln) }()
 	select {

@@ -2,7 +2,9 @@ package search
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
+	"hash/fnv"
 	"sort"
 	"sync"
 	"time"
@@ -84,7 +86,9 @@ func (ix *Index) Load(ctx context.Context) (LoadStats, error) {
 		if reanalysed {
 			st.Analysed++
 		}
-		m.put(&sd.Doc, an, sd.Seq)
+		if m.put(&sd.Doc, an, sd.Seq) {
+			m.docs[m.byRef[docRef(sd.OrgID, sd.Kind, sd.ID)]].hash = docHash(sd)
+		}
 		return nil
 	})
 	if err != nil {
@@ -141,7 +145,9 @@ func (ix *Index) Refresh(ctx context.Context) (int, error) {
 		if sd.Deleted {
 			ix.m.drop(docRef(sd.OrgID, sd.Kind, sd.ID), sd.Seq)
 		} else {
-			ix.m.put(&sd.Doc, ans[i], sd.Seq)
+			if ix.m.put(&sd.Doc, ans[i], sd.Seq) {
+				ix.m.docs[ix.m.byRef[docRef(sd.OrgID, sd.Kind, sd.ID)]].hash = docHash(sd)
+			}
 		}
 		ix.seq = max(ix.seq, sd.Seq)
 	}
@@ -192,14 +198,34 @@ func (ix *Index) Upsert(ctx context.Context, orgID string, docs ...Doc) error {
 		ans[i] = a.analyze(&d)
 		sds[i] = StoredDoc{Doc: d, Terms: ans[i].encode(), TermsVersion: analyzerVersion}
 	}
-	seq, err := ix.st.SaveSearchDocs(ctx, orgID, sds)
+	// Reindexing repeats documents that have not changed: skip them, so
+	// that neither the database nor the other nodes see a write.
+	hashes := make([]uint64, len(sds))
+	ix.mu.RLock()
+	keep := sds[:0:0]
+	keepAn := ans[:0:0]
+	var keepHash []uint64
+	for i := range sds {
+		hashes[i] = docHash(&sds[i])
+		if n, ok := ix.m.byRef[docRef(orgID, sds[i].Kind, sds[i].ID)]; ok && ix.m.docs[n].hash == hashes[i] {
+			continue
+		}
+		keep, keepAn, keepHash = append(keep, sds[i]), append(keepAn, ans[i]), append(keepHash, hashes[i])
+	}
+	ix.mu.RUnlock()
+	if len(keep) == 0 {
+		return nil
+	}
+	seq, err := ix.st.SaveSearchDocs(ctx, orgID, keep)
 	if err != nil {
 		return fmt.Errorf("search: save: %w", err)
 	}
 	ix.mu.Lock()
 	defer ix.mu.Unlock()
-	for i := range sds {
-		ix.m.put(&sds[i].Doc, ans[i], seq)
+	for i := range keep {
+		if ix.m.put(&keep[i].Doc, keepAn[i], seq) {
+			ix.m.docs[ix.m.byRef[docRef(orgID, keep[i].Kind, keep[i].ID)]].hash = keepHash[i]
+		}
 	}
 	if ix.m.needsRebuild() {
 		ix.m.rebuild()
@@ -293,4 +319,12 @@ func (ix *Index) Stats() Stats {
 		s.Postings += int(ix.m.terms[i].df)
 	}
 	return s
+}
+
+// docHash identifies a document's content (everything but its change
+// number and its analysis, which follows from the content).
+func docHash(sd *StoredDoc) uint64 {
+	h := fnv.New64a()
+	_ = json.NewEncoder(h).Encode(&sd.Doc)
+	return h.Sum64()
 }

@@ -50,6 +50,7 @@ type key struct {
 type docRec struct {
 	ref     string // orgID \x00 kind \x00 id
 	seq     int64
+	hash    uint64 // of the stored form, to skip rewriting an unchanged document
 	org     string
 	kind    Kind
 	id      string

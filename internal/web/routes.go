@@ -62,6 +62,7 @@ func (s *Server) routes() {
 	s.registerCatalogue()
 	s.registerRoadmap()
 	s.registerCompetences()
+	s.registerSearch()
 	m.HandleFunc("/", s.NotFound)
 }
 
