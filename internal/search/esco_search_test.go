@@ -26,8 +26,13 @@ func TestSearchOnESCO(t *testing.T) {
 	// A third of ESCO keeps the test quick: every skill with a Dutch label
 	// or about welding or robots, and the first 2,500 others.
 	var skills []escoConcept
+	first, nItems, nQueries := 2500, 2000, 300
+	if raceOn {
+		// The race detector makes everything ten times slower.
+		first, nItems, nQueries = 300, 300, 60
+	}
 	for i, s := range all {
-		if i < 2500 || s.nl != "" || strings.Contains(s.label, "weld") || strings.Contains(s.label, "robot") {
+		if i < first || s.nl != "" || strings.Contains(s.label, "weld") || strings.Contains(s.label, "robot") {
 			skills = append(skills, s)
 		}
 	}
@@ -38,14 +43,14 @@ func TestSearchOnESCO(t *testing.T) {
 		if _, err := writer.Load(ctx); err != nil {
 			t.Fatal(err)
 		}
-		orgs, items := fillIndex(t, db, writer, skills, groups, len(skills), 2000)
+		orgs, items := fillIndex(t, db, writer, skills, groups, len(skills), nItems)
 		ix := search.NewIndex(db) // a second node
 		if _, err := ix.Load(ctx); err != nil {
 			t.Fatal(err)
 		}
 		scope := search.Scope{OrgID: orgs[0], PartnerOrgIDs: orgs[1:3]}
 		var fp strings.Builder
-		for i, q := range benchQueries(items, skills, 300, 11) {
+		for i, q := range benchQueries(items, skills, nQueries, 11) {
 			for _, limit := range []int{1, 10} {
 				top, err := ix.Query(ctx, scope, search.Query{Text: q, Limit: limit})
 				if err != nil {

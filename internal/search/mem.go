@@ -268,7 +268,7 @@ func (m *mem) needsRebuild() bool {
 }
 
 // rebuild renumbers live documents by static score (best first, then by
-// reference for a stable order), rebuilds the posting lists and the typo
+// id for a stable order), rebuilds the posting lists and the typo
 // index.
 func (m *mem) rebuild() {
 	var order []uint32
@@ -281,6 +281,11 @@ func (m *mem) rebuild() {
 		x, y := &m.docs[order[a]], &m.docs[order[b]]
 		if x.static != y.static {
 			return x.static > y.static
+		}
+		// Then by id, kind and organisation: the same order on every
+		// node whatever order the documents were loaded in.
+		if x.id != y.id {
+			return x.id < y.id
 		}
 		return x.ref < y.ref
 	})

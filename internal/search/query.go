@@ -89,7 +89,9 @@ func (m *mem) expand(env *snowballstem.Env, qw queryWord) []gterm {
 				if cs[i].df != cs[j].df {
 					return cs[i].df > cs[j].df
 				}
-				return cs[i].id < cs[j].id
+				// Ids depend on the order documents arrived in; strings
+				// make the choice the same on every node.
+				return m.keys[cs[i].id].s < m.keys[cs[j].id].s
 			})
 			cs = cs[:maxPrefixKeys]
 		}
@@ -129,7 +131,7 @@ func (m *mem) expand(env *snowballstem.Env, qw queryWord) []gterm {
 		if fs[i].df != fs[j].df {
 			return fs[i].df > fs[j].df
 		}
-		return fs[i].id < fs[j].id
+		return m.keys[fs[i].id].s < m.keys[fs[j].id].s
 	})
 	if len(fs) > maxFuzzyKeys {
 		fs = fs[:maxFuzzyKeys]

@@ -132,7 +132,7 @@ FROM search_docs WHERE seq > $1`
 	if seq == 0 {
 		q += ` AND deleted = FALSE`
 	}
-	rows, err := db.read.QueryContext(ctx, q+` ORDER BY seq`, seq)
+	rows, err := db.read.QueryContext(ctx, q+` ORDER BY seq, org_id, kind, id`, seq)
 	if err != nil {
 		return fmt.Errorf("search docs: %w", db.Err(err))
 	}
