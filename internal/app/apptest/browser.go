@@ -223,15 +223,16 @@ func NewTab(t testing.TB, ctx context.Context, width, height int64) context.Cont
 	return tctx
 }
 
-// OpenStatus navigates to url and returns the HTTP status of the document.
-func OpenStatus(t testing.TB, ctx context.Context, url string) int {
+// OpenStatus navigates to url and returns the HTTP status and MIME type of
+// the document.
+func OpenStatus(t testing.TB, ctx context.Context, url string) (int, string) {
 	t.Helper()
 	res, err := chromedp.Run(ctx, chromedp.NavigateResponse(url))
 	if err != nil {
 		t.Fatalf("open %s: %v", url, err)
 	}
 	if res == nil {
-		return 0
+		return 0, ""
 	}
-	return int(res.Status)
+	return int(res.Status), res.MimeType
 }
