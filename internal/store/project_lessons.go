@@ -483,3 +483,63 @@ func (db *DB) PeopleAtSites(ctx context.Context, orgID string, siteIDs []string)
 	}
 	return out, rows.Err()
 }
+
+// ImportLessons stores many lessons of orgID at once, as they are given
+// (status, visibility, dates; version 1), with their competence and place
+// links, in one transaction: for moving lessons in from another system
+// and for benchmarks at scale. Errors: EInvalid (the first bad lesson).
+func (db *DB) ImportLessons(ctx context.Context, orgID string, ls []*project.Lesson) error {
+	now := time.Now().UTC()
+	var rows, vrows, crows, prows [][]any
+	for _, l := range ls {
+		if err := l.Validate(); err != nil {
+			return err
+		}
+		if l.ID == "" {
+			l.ID = core.NewID()
+		}
+		if l.CreatedAt.IsZero() {
+			l.CreatedAt = now
+		}
+		if l.Status == "" {
+			l.Status = project.LessonDraft
+		}
+		l.OrgID, l.Version, l.UpdatedAt = orgID, 1, l.CreatedAt
+		rows = append(rows, []any{l.ID, orgID, l.AuthorID, l.TeamID, nullable(l.ProjectID), l.Lang, l.Title, l.Situation, l.Happened, l.Cause, l.Learned, l.NextTime,
+			string(l.Status), string(l.Visibility), l.NamePeople, l.NameOrg, nullable(l.ReviewerID), NT(l.PublishedAt), l.Version, T(l.CreatedAt), T(l.UpdatedAt)})
+		vrows = append(vrows, []any{orgID, l.ID, 1, l.Title, l.Situation, l.Happened, l.Cause, l.Learned, l.NextTime, l.AuthorID, T(l.CreatedAt)})
+		for _, c := range l.Competences {
+			crows = append(crows, []any{orgID, l.ID, c})
+		}
+		for _, p := range l.Places {
+			prows = append(prows, []any{orgID, l.ID, p.PlaceID, p.SiteID})
+		}
+	}
+	return db.Tx(ctx, func(tx *sql.Tx) error {
+		people := map[string]bool{}
+		for _, l := range ls {
+			people[l.AuthorID] = true
+		}
+		if err := db.checkIDs(ctx, tx, orgID, "people", "author_id", people); err != nil {
+			return err
+		}
+		for _, b := range []struct {
+			head string
+			n    int
+			rows [][]any
+		}{
+			{`INSERT INTO lessons (id, org_id, author_id, team_id, project_id, lang, title, situation, happened, cause, learned, next_time, status, visibility, name_people, name_org, reviewer_id, published_at, version, created_at, updated_at)`, 21, rows},
+			{`INSERT INTO lesson_versions (org_id, lesson_id, version, title, situation, happened, cause, learned, next_time, edited_by, created_at)`, 11, vrows},
+			{`INSERT INTO lesson_competences (org_id, lesson_id, competence_id)`, 3, crows},
+			{`INSERT INTO lesson_places (org_id, lesson_id, place_id, site_id)`, 4, prows},
+		} {
+			if len(b.rows) == 0 {
+				continue
+			}
+			if err := batchInsert(ctx, tx, b.head, b.n, b.rows, ``, nil); err != nil {
+				return fmt.Errorf("import lessons: %w", db.Err(err))
+			}
+		}
+		return nil
+	})
+}
