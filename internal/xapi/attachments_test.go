@@ -223,4 +223,3 @@ func TestAlternateRequestSyntax(t *testing.T) {
 	l.expect(400, alt("PUT", "", form))
 	l.expect(400, alt("GET", "", url.Values{"Authorization": {auth}, "X-Experience-API-Version": {"2.0.0"}}))
 }
-

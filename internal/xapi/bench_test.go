@@ -4,10 +4,15 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"fmt"
 	"math/rand/v2"
 	"net/http"
 	"net/http/httptest"
+	"net/url"
+	"os"
 	"runtime"
+	"sort"
+	"strconv"
 	"sync"
 	"sync/atomic"
 	"testing"
@@ -127,6 +132,79 @@ func BenchmarkStatementIngest(b *testing.B) {
 			n := float64(b.N * benchBatch)
 			b.ReportMetric(n/ingest.Seconds(), "stmts/s")
 			b.ReportMetric(n/raw.Seconds(), "raw-stmts/s")
+			b.ReportMetric(0, "ns/op")
+		})
+	}
+}
+
+// BenchmarkQueryAgentVerb stores BAKEN_XAPI_BENCH_STATEMENTS statements
+// (default 1,000,000; 10,000 agents, 10 verbs, 500 activities) and then
+// times 2,000 GET /statements?agent=…&verb=… through the HTTP handler,
+// reporting the 50th and 99th percentile in milliseconds.
+func BenchmarkQueryAgentVerb(b *testing.B) {
+	total := 1_000_000
+	if v := os.Getenv("BAKEN_XAPI_BENCH_STATEMENTS"); v != "" {
+		total, _ = strconv.Atoi(v)
+	}
+	const agents, queries = 10_000, 2_000
+	for _, engine := range []store.Engine{store.SQLite, store.Postgres} {
+		b.Run(string(engine), func(b *testing.B) {
+			b.StopTimer()
+			db := storetest.Open(b, engine)
+			orgID, cred := benchOrg(b, db)
+			ctx := context.Background()
+			r := rand.New(rand.NewPCG(7, 7))
+			auth := map[string]any{"objectType": "Agent", "account": map[string]any{"homePage": DefaultAuthorityHomePage, "name": cred.Key}}
+			loadStart := time.Now()
+			for done := 0; done < total; {
+				n := min(1000, total-done)
+				seqs := nextSeqs(n)
+				rows := make([]*store.XAPIStatement, n)
+				for i := range rows {
+					m := GenStatement(r, agents, 500)
+					m["authority"] = auth
+					m["version"] = "2.0.0"
+					p := &prepared{m: m, id: m["id"].(string), verb: m["verb"].(map[string]any)["id"].(string), keys: statementKeys(m)}
+					rows[i] = &store.XAPIStatement{ID: p.id, Seq: seqs[i], Verb: p.verb, CredentialID: cred.Key, Body: p.finish(seqs[i]), Keys: p.keys}
+				}
+				if err := db.XAPIWrite(ctx, orgID, func(t *store.XAPITx) error { return t.Insert(ctx, rows) }); err != nil {
+					b.Fatal(err)
+				}
+				done += n
+			}
+			b.Logf("%s: loaded %d statements in %v", engine, total, time.Since(loadStart).Round(time.Second))
+			// Planner statistics, as autovacuum (PostgreSQL) or a periodic
+			// ANALYZE (SQLite) keep them in a running system.
+			if _, err := db.W().ExecContext(ctx, `ANALYZE`); err != nil {
+				b.Fatal(err)
+			}
+			h := NewHandler(db, nil)
+			lat := make([]time.Duration, queries)
+			found := 0
+			b.StartTimer()
+			for i := range lat {
+				q := url.Values{"agent": {fmt.Sprintf(`{"mbox":%q}`, GenAgentMbox(r.IntN(agents)))}, "verb": {GenVerb(r.IntN(10))}}
+				req := httptest.NewRequest("GET", "/xapi/statements?"+q.Encode(), nil)
+				req.Header.Set("X-Experience-API-Version", "2.0.0")
+				req.SetBasicAuth(cred.Key, cred.Secret)
+				rec := httptest.NewRecorder()
+				t0 := time.Now()
+				h.ServeHTTP(rec, req)
+				lat[i] = time.Since(t0)
+				if rec.Code != 200 {
+					b.Fatalf("GET: %d %s", rec.Code, rec.Body)
+				}
+				var res struct{ Statements []json.RawMessage }
+				json.Unmarshal(rec.Body.Bytes(), &res)
+				found += len(res.Statements)
+			}
+			b.StopTimer()
+			sort.Slice(lat, func(i, j int) bool { return lat[i] < lat[j] })
+			ms := func(d time.Duration) float64 { return float64(d.Microseconds()) / 1000 }
+			b.ReportMetric(ms(lat[len(lat)/2]), "p50-ms")
+			b.ReportMetric(ms(lat[len(lat)*99/100]), "p99-ms")
+			b.ReportMetric(float64(found)/queries, "stmts/query")
+			b.ReportMetric(float64(total), "stored")
 			b.ReportMetric(0, "ns/op")
 		})
 	}
