@@ -262,6 +262,16 @@ func contextKeys(k *keySet, v any) {
 	}
 	k.agent(c["instructor"], false)
 	k.agent(c["team"], false)
+	// xAPI 2.0 context agents and groups are related agents too.
+	for _, l := range []struct{ list, member string }{{"contextAgents", "agent"}, {"contextGroups", "group"}} {
+		if arr, ok := c[l.list].([]any); ok {
+			for _, e := range arr {
+				if eo, ok := e.(map[string]any); ok {
+					k.agent(eo[l.member], false)
+				}
+			}
+		}
+	}
 	if ca, ok := c["contextActivities"].(map[string]any); ok {
 		for _, list := range ca {
 			arr, _ := list.([]any)
