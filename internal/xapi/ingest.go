@@ -50,8 +50,9 @@ func (h *Handler) ingest(ctx context.Context, cred *Credential, v Version, list 
 	// A unique violation means another node took the same stored time, or
 	// stored the same statement id, at the same moment: run the whole
 	// transaction again, which then sees the other's statement.
+	var fresh []*prepared
 	for attempt := 0; ; attempt++ {
-		err = h.write(ctx, cred, preps, ids, atts, defs)
+		fresh, err = h.write(ctx, cred, preps, ids, atts, defs)
 		if attempt < 3 && errors.Is(err, core.ErrConflict) {
 			continue
 		}
@@ -63,16 +64,22 @@ func (h *Handler) ingest(ctx context.Context, cred *Credential, v Version, list 
 		}
 		return nil, err
 	}
+	if len(fresh) > 0 {
+		h.applyRules(ctx, cred.OrgID, fresh)
+	}
 	return ids, nil
 }
 
-func (h *Handler) write(ctx context.Context, cred *Credential, preps []*prepared, ids []string, atts []store.XAPIAttachment, defs map[string][]byte) error {
-	return h.db.XAPIWrite(ctx, cred.OrgID, func(t *store.XAPITx) error {
+// write stores the batch in one transaction and returns the statements
+// that were new.
+func (h *Handler) write(ctx context.Context, cred *Credential, preps []*prepared, ids []string, atts []store.XAPIAttachment, defs map[string][]byte) ([]*prepared, error) {
+	var fresh []*prepared
+	err := h.db.XAPIWrite(ctx, cred.OrgID, func(t *store.XAPITx) error {
+		fresh = nil
 		existing, err := t.Existing(ctx, ids)
 		if err != nil {
 			return err
 		}
-		var fresh []*prepared
 		for _, p := range preps {
 			old, ok := existing[p.id]
 			if !ok {
@@ -141,6 +148,7 @@ func (h *Handler) write(ctx context.Context, cred *Credential, preps []*prepared
 		}
 		return nil
 	})
+	return fresh, err
 }
 
 func mergeKeys(a, b []store.XAPIKey) []store.XAPIKey {

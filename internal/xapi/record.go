@@ -65,7 +65,7 @@ func RecordStatement(ctx context.Context, db *store.DB, orgID string, rec Record
 	if err != nil {
 		return "", err
 	}
-	h := &Handler{db: db}
+	h := NewHandler(db, nil).(*Handler)
 	cred := &Credential{ID: "baken", OrgID: orgID, Name: "Baken", Scopes: map[string]bool{ScopeAll: true}, Authority: bakenAuthority}
 	ids, err := h.ingest(ctx, cred, V200, []map[string]any{m}, nil)
 	if err != nil {
