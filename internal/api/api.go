@@ -124,6 +124,13 @@ func (s *server) routes() []route {
 		{Method: "POST", Path: Prefix + "/people/{id}/reactivate", h: s.reactivatePerson},
 		{Method: "GET", Path: Prefix + "/people/{id}/gaps", h: s.getPersonGaps},
 
+		{Method: "GET", Path: Prefix + "/people/{id}/levels", h: s.getPersonLevels},
+		{Method: "GET", Path: Prefix + "/people/{id}/evidence", h: s.listPersonEvidence},
+		{Method: "POST", Path: Prefix + "/people/{id}/evidence", Body: true, h: s.addPersonEvidence},
+		{Method: "GET", Path: Prefix + "/competences", h: s.listCompetences},
+		{Method: "GET", Path: Prefix + "/role-profiles", h: s.listRoleProfiles},
+		{Method: "GET", Path: Prefix + "/matrix", h: s.getMatrix},
+
 		{Method: "GET", Path: Prefix + "/roadmap", h: s.listRoadmap},
 		{Method: "GET", Path: Prefix + "/gaps", h: s.getGaps},
 	}

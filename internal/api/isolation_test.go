@@ -13,12 +13,13 @@ import (
 // 404 in the isolation test comes from the tenant check and not from a
 // refused body.
 var validBody = map[string]string{
-	"POST /api/v1/sites":        `{"name":"Nieuw"}`,
-	"PATCH /api/v1/sites/{id}":  `{"name":"Gekaapt","address":"x"}`,
-	"POST /api/v1/teams":        `{"name":"Nieuw"}`,
-	"PATCH /api/v1/teams/{id}":  `{"name":"Gekaapt"}`,
-	"POST /api/v1/people":       `{"name":"Nieuw"}`,
-	"PATCH /api/v1/people/{id}": `{"name":"Gekaapt","roles":["expert"]}`,
+	"POST /api/v1/sites":                `{"name":"Nieuw"}`,
+	"PATCH /api/v1/sites/{id}":          `{"name":"Gekaapt","address":"x"}`,
+	"POST /api/v1/teams":                `{"name":"Nieuw"}`,
+	"PATCH /api/v1/teams/{id}":          `{"name":"Gekaapt"}`,
+	"POST /api/v1/people":               `{"name":"Nieuw"}`,
+	"PATCH /api/v1/people/{id}":         `{"name":"Gekaapt","roles":["expert"]}`,
+	"POST /api/v1/people/{id}/evidence": `{"competence_id":"01a21c1d-0000-7000-8000-000000000000","level":1,"kind":"validation"}`,
 }
 
 // TestTenantIsolation: every route that takes an id answers 404 to org B
