@@ -59,9 +59,6 @@ type docRec struct {
 	lang    string
 	pid     uint32
 	static  float32
-	minutes int32
-	site    string
-	comps   []string
 	title   string
 	titles  map[string]string // title per language from labels
 	snippet string
@@ -69,6 +66,41 @@ type docRec struct {
 	// postings of the document: term id << 2 | tier, for removal.
 	posts []uint32
 	live  bool
+	// Facet values as ids into mem.facetNames (0 = none), so that
+	// counting facets over tens of thousands of matches is array work.
+	fv    [nFacets]uint32 // type, -, lang, duration, site
+	fcomp []uint32        // competences
+}
+
+const nFacets = 5
+
+// facetDict interns the values of one facet; id 0 is "no value".
+type facetDict struct {
+	ids   map[string]uint32
+	names []string
+}
+
+func (f *facetDict) id(v string) uint32 {
+	if v == "" {
+		return 0
+	}
+	if f.ids == nil {
+		f.ids = map[string]uint32{}
+		f.names = []string{""}
+	}
+	id, ok := f.ids[v]
+	if !ok {
+		id = uint32(len(f.names))
+		f.ids[v] = id
+		f.names = append(f.names, v)
+	}
+	return id
+}
+
+// lookup returns the id of v, or false when no document has it.
+func (f *facetDict) lookup(v string) (uint32, bool) {
+	id, ok := f.ids[v]
+	return id, ok
 }
 
 type mem struct {
@@ -88,6 +120,8 @@ type mem struct {
 	del    delIndex
 
 	parts map[string]uint32 // org id → partition; "" (shared) is 0
+
+	fdict [nFacets]facetDict
 
 	// bulk defers the sorted key list and the typo index to the rebuild
 	// that ends a load.
@@ -133,8 +167,8 @@ func (m *mem) termFor(s string) uint32 {
 	return id
 }
 
-// linkKey records that word s stands for term t.
-func (m *mem) linkKey(s string, t uint32) {
+// linkKey records that word s stands for term t and returns the key id.
+func (m *mem) linkKey(s string, t uint32) uint32 {
 	id, ok := m.keyID[s]
 	if !ok {
 		id = uint32(len(m.keys))
@@ -150,6 +184,7 @@ func (m *mem) linkKey(s string, t uint32) {
 	if !slices.Contains(k.terms, t) {
 		k.terms = append(k.terms, t)
 	}
+	return id
 }
 
 func (t *term) list(pid uint32, tier uint8, create bool) *[]uint32 {
@@ -184,8 +219,14 @@ func (m *mem) put(d *Doc, an analysis, seq int64) bool {
 	rec := docRec{
 		ref: ref, seq: seq, org: d.OrgID, kind: d.Kind, id: d.ID, typ: d.Type,
 		vis: d.Visibility, lang: d.Lang, pid: m.partition(d), static: prior(d),
-		minutes: int32(d.Minutes), site: d.SiteID, comps: d.Competences,
 		title: d.Title, snippet: snippet(d.Body), url: d.URL, live: true,
+	}
+	rec.fv[0] = m.fdict[0].id(d.Type)
+	rec.fv[2] = m.fdict[2].id(d.Lang)
+	rec.fv[3] = m.fdict[3].id(DurationBucket(d.Minutes))
+	rec.fv[4] = m.fdict[4].id(d.SiteID)
+	for _, c := range d.Competences {
+		rec.fcomp = append(rec.fcomp, m.fdict[1].id(c))
 	}
 	for _, l := range d.Labels {
 		if l.Title && l.Lang != "" && l.Lang != d.Lang {
@@ -200,10 +241,7 @@ func (m *mem) put(d *Doc, an analysis, seq int64) bool {
 	best := map[uint32]uint8{}
 	for _, p := range an.postings {
 		t := m.termFor(p.term)
-		if p.word != p.term {
-			m.linkKey(p.word, t)
-		}
-		m.keys[m.keyID[p.word]].written = true
+		m.keys[m.linkKey(p.word, t)].written = true
 		if b, ok := best[t]; !ok || p.tier < b {
 			best[t] = p.tier
 		}
@@ -252,7 +290,7 @@ func (m *mem) remove(n uint32) {
 		tm.df--
 	}
 	delete(m.byRef, d.ref)
-	d.posts, d.comps, d.titles = nil, nil, nil
+	d.posts, d.titles, d.fcomp = nil, nil, nil
 	d.title, d.snippet, d.url = "", "", ""
 	d.live = false
 	m.dead++

@@ -246,22 +246,25 @@ type dlist struct {
 	partnerOnly bool
 }
 
-// filter holds the facet filters as sets; fails returns a bit per facet
-// that d does not satisfy.
+// filter holds the facet filters as sets of value ids; fails returns a
+// bit per facet that d does not satisfy.
 type filter struct {
-	sets [5]map[string]bool
+	sets [nFacets]map[uint32]bool
 	any  bool
 }
 
-func newFilter(f Filters) filter {
+func (m *mem) newFilter(f Filters) filter {
 	var out filter
-	for i, vs := range [][]string{f.Type, f.Competence, f.Lang, f.Duration, f.Site} {
+	for i, vs := range [nFacets][]string{f.Type, f.Competence, f.Lang, f.Duration, f.Site} {
 		if len(vs) == 0 {
 			continue
 		}
-		out.sets[i] = map[string]bool{}
+		// A value no document has matches nothing: the set stays empty.
+		out.sets[i] = map[uint32]bool{}
 		for _, v := range vs {
-			out.sets[i][v] = true
+			if id, ok := m.fdict[i].lookup(v); ok {
+				out.sets[i][id] = true
+			}
 		}
 		out.any = true
 	}
@@ -273,56 +276,46 @@ func (f *filter) fails(d *docRec) uint8 {
 		return 0
 	}
 	var bits uint8
-	if s := f.sets[0]; s != nil && !s[d.typ] {
-		bits |= 1
-	}
-	if s := f.sets[1]; s != nil && !slices.ContainsFunc(d.comps, func(c string) bool { return s[c] }) {
-		bits |= 2
-	}
-	if s := f.sets[2]; s != nil && !s[d.lang] {
-		bits |= 4
-	}
-	if s := f.sets[3]; s != nil && !s[DurationBucket(int(d.minutes))] {
-		bits |= 8
-	}
-	if s := f.sets[4]; s != nil && !s[d.site] {
-		bits |= 16
+	for i := 0; i < nFacets; i++ {
+		s := f.sets[i]
+		if s == nil {
+			continue
+		}
+		if i == 1 {
+			if !slices.ContainsFunc(d.fcomp, func(c uint32) bool { return s[c] }) {
+				bits |= 1 << i
+			}
+		} else if !s[d.fv[i]] {
+			bits |= 1 << i
+		}
 	}
 	return bits
 }
 
-// facetCounter counts facet values; dims[i] counts facet FacetNames[i].
-type facetCounter [5]map[string]int
+// facetCounter counts matches per facet value id.
+type facetCounter [nFacets][]int32
+
+func (m *mem) newFacetCounter() *facetCounter {
+	var fc facetCounter
+	for i := range fc {
+		fc[i] = make([]int32, len(m.fdict[i].names))
+	}
+	return &fc
+}
 
 func (fc *facetCounter) count(d *docRec, fails uint8) {
-	inc := func(i int, v string) {
-		if v == "" {
-			return
-		}
-		if fc[i] == nil {
-			fc[i] = map[string]int{}
-		}
-		fc[i][v]++
-	}
 	// A document counts for a facet when it passes every other facet's
 	// filter: the values of a facet stay visible as alternatives.
-	for i := 0; i < 5; i++ {
+	for i := 0; i < nFacets; i++ {
 		if fails&^(1<<i) != 0 {
 			continue
 		}
-		switch i {
-		case 0:
-			inc(0, d.typ)
-		case 1:
-			for _, c := range d.comps {
-				inc(1, c)
+		if i == 1 {
+			for _, c := range d.fcomp {
+				fc[1][c]++
 			}
-		case 2:
-			inc(2, d.lang)
-		case 3:
-			inc(3, DurationBucket(int(d.minutes)))
-		case 4:
-			inc(4, d.site)
+		} else if v := d.fv[i]; v != 0 {
+			fc[i][v]++
 		}
 	}
 }
@@ -414,9 +407,9 @@ func (m *mem) run(sc Scope, q Query, k int, all bool) (hits []hit, total int, fc
 		}
 	}
 	sort.SliceStable(lists, func(i, j int) bool { return lists[i].c > lists[j].c })
-	f := newFilter(q.Filters)
+	f := m.newFilter(q.Filters)
 	if all {
-		fc = &facetCounter{}
+		fc = m.newFacetCounter()
 	}
 	h := make(hitHeap, 0, k)
 	globalMax := m.maxStaticFrom(0)
@@ -489,8 +482,11 @@ func (m *mem) facets(fc *facetCounter, sc Scope, q Query) map[string][]FacetValu
 	sel := [][]string{q.Filters.Type, q.Filters.Competence, q.Filters.Lang, q.Filters.Duration, q.Filters.Site}
 	for i, name := range FacetNames {
 		var vs []FacetValue
-		for v, c := range fc[i] {
-			vs = append(vs, FacetValue{Value: v, Count: c, Selected: slices.Contains(sel[i], v)})
+		for id, c := range fc[i] {
+			if c > 0 {
+				v := m.fdict[i].names[id]
+				vs = append(vs, FacetValue{Value: v, Count: int(c), Selected: slices.Contains(sel[i], v)})
+			}
 		}
 		sort.Slice(vs, func(a, b int) bool {
 			if vs[a].Count != vs[b].Count {

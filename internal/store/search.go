@@ -45,53 +45,72 @@ func (db *DB) SaveSearchDocs(ctx context.Context, orgID string, docs []search.St
 			return err
 		}
 		now := T(time.Now())
-		// Many rows per statement: loading ESCO and a catalogue writes
-		// tens of thousands. 19 columns × 200 rows stays far below both
-		// engines' parameter limits.
-		const batch = 200
+		// Many rows per statement (ESCO and a catalogue write tens of
+		// thousands), but not too many: SQLite looks $N names up in a
+		// list, so preparing a statement costs the square of its
+		// parameters. One prepared statement serves every full batch.
+		const batch = 50
+		stmts := map[int]*sql.Stmt{}
+		defer func() {
+			for _, st := range stmts {
+				st.Close()
+			}
+		}()
 		for start := 0; start < len(docs); start += batch {
 			part := docs[start:min(start+batch, len(docs))]
+			st := stmts[len(part)]
+			if st == nil {
+				var err error
+				if st, err = tx.PrepareContext(ctx, saveSearchDocsSQL(len(part))); err != nil {
+					return fmt.Errorf("save search docs: %w", db.Err(err))
+				}
+				stmts[len(part)] = st
+			}
 			args := []any{orgID, seq, now}
-			var rows []string
 			for i := range part {
 				d := &part[i]
-				labels, err := json.Marshal(d.Labels)
-				if err != nil {
-					return err
+				labels, comps := []byte("[]"), []byte("[]")
+				var err error
+				if len(d.Labels) > 0 {
+					if labels, err = json.Marshal(d.Labels); err != nil {
+						return err
+					}
 				}
-				comps, err := json.Marshal(d.Competences)
-				if err != nil {
-					return err
+				if len(d.Competences) > 0 {
+					if comps, err = json.Marshal(d.Competences); err != nil {
+						return err
+					}
 				}
-				if d.Competences == nil {
-					comps = []byte("[]")
-				}
-				if d.Labels == nil {
-					labels = []byte("[]")
-				}
-				n := len(args)
 				args = append(args, string(d.Kind), d.ID, string(d.Visibility), d.Lang, d.Type, d.Title, d.Body,
 					string(labels), string(comps), d.Minutes, d.SiteID, d.Boost, d.URL, d.Terms, d.TermsVersion)
-				ph := make([]string, 15)
-				for j := range ph {
-					ph[j] = fmt.Sprintf("$%d", n+1+j)
-				}
-				rows = append(rows, "($1, "+strings.Join(ph, ", ")+", $2, FALSE, $3)")
 			}
-			q := `INSERT INTO search_docs (org_id, kind, id, visibility, lang, type, title, body, labels, competences, minutes, site_id, boost, url, terms, terms_version, seq, deleted, updated_at)
-VALUES ` + strings.Join(rows, ",\n") + `
-ON CONFLICT (org_id, kind, id) DO UPDATE SET visibility = excluded.visibility, lang = excluded.lang, type = excluded.type,
- title = excluded.title, body = excluded.body, labels = excluded.labels, competences = excluded.competences,
- minutes = excluded.minutes, site_id = excluded.site_id, boost = excluded.boost, url = excluded.url,
- terms = excluded.terms, terms_version = excluded.terms_version, seq = excluded.seq, deleted = FALSE,
- updated_at = excluded.updated_at`
-			if _, err := tx.ExecContext(ctx, q, args...); err != nil {
+			if _, err := st.ExecContext(ctx, args...); err != nil {
 				return fmt.Errorf("save search docs: %w", db.Err(err))
 			}
 		}
 		return nil
 	})
 	return seq, err
+}
+
+// saveSearchDocsSQL is the upsert of n documents; $1 is the organisation,
+// $2 the change number, $3 the time, then 15 values per document.
+func saveSearchDocsSQL(n int) string {
+	rows := make([]string, n)
+	for i := range rows {
+		ph := make([]string, 15)
+		for j := range ph {
+			ph[j] = fmt.Sprintf("$%d", 4+i*15+j)
+		}
+		rows[i] = "($1, " + strings.Join(ph, ", ") + ", $2, FALSE, $3)"
+	}
+	return `INSERT INTO search_docs (org_id, kind, id, visibility, lang, type, title, body, labels, competences, minutes, site_id, boost, url, terms, terms_version, seq, deleted, updated_at)
+VALUES ` + strings.Join(rows, ",\n") + `
+ON CONFLICT (org_id, kind, id) DO UPDATE SET visibility = excluded.visibility, lang = excluded.lang, type = excluded.type,
+ title = excluded.title, body = excluded.body, labels = excluded.labels, competences = excluded.competences,
+ minutes = excluded.minutes, site_id = excluded.site_id, boost = excluded.boost, url = excluded.url,
+ terms = excluded.terms, terms_version = excluded.terms_version, seq = excluded.seq, deleted = FALSE,
+ updated_at = excluded.updated_at`
 }
 
 // DeleteSearchDocs marks documents of orgID deleted; their rows stay as
