@@ -310,13 +310,24 @@ func TestPlaceJourney(t *testing.T) {
 		}
 		henk := apptest.NewTab(t, bctx, phoneWidth, phoneHeight)
 		signInTab(t, henk, s.URL+"/signin", "henk.smit@hofman.example", demo.Password)
-		if status := apptest.OpenStatus(t, henk, s.URL+"/matrix?team="+team); status == 200 {
-			if !apptest.Eval[bool](t, henk, `document.body.innerText.includes('Jan de Vries')`) {
-				t.Error("the matrix page does not list Jan de Vries")
-			}
-			narrow(henk, "matrix")
-		} else {
-			t.Logf("no matrix page at /matrix yet (status %d): checked in the store's matrix instead", status)
+		if status := apptest.OpenStatus(t, henk, s.URL+"/matrix?team="+team); status != 200 || !apptest.Eval[bool](t, henk, `document.body.innerText.includes('Jan de Vries')`) {
+			t.Errorf("the team lead's matrix (%d) does not list Jan de Vries", status)
+		}
+		narrow(henk, "matrix")
+		// The cell of Jan × press brake: the self-declared level waits for
+		// Henk's validation, with the instruction named in the evidence.
+		apptest.Open(t, henk, s.URL+"/matrix/cell?p="+janP+"&c="+skill)
+		narrow(henk, "matrix-cell")
+		cell := apptest.Text(t, henk, "main")
+		if !strings.Contains(cell, "Kantbank: ondergereedschap wisselen") || apptest.Eval[int](t, henk, `document.querySelectorAll('main .warn-text').length`) != 1 {
+			t.Errorf("the matrix cell does not show Jan's pending self-declared level from the instruction\n%s", cell)
+		}
+		if err := chromedp.Do(henk, chromedp.Click(chromedp.CSS(`input[name=level][value="2"]`), chromedp.NodeVisible)); err != nil {
+			t.Fatal(err)
+		}
+		apptest.ClickAndLoad(t, henk, `form[action="/matrix/cell"] button[type=submit]`)
+		if evs, _ := db.Evidence(bg, hofman.ID, store.EvidenceFilter{PersonID: janP, CompetenceID: skill}); len(evs) < 2 || evs[0].Kind != competence.Validation || evs[0].Level != 2 {
+			t.Errorf("after Henk's validation the evidence is %+v", evs)
 		}
 
 		// 7. No network: the place and the instruction open again; a page

@@ -14,6 +14,7 @@ import (
 	"github.com/bakenhq/baken/internal/catalogue/catindex"
 	"github.com/bakenhq/baken/internal/competence"
 	"github.com/bakenhq/baken/internal/core"
+	"github.com/bakenhq/baken/internal/i18n"
 	"github.com/bakenhq/baken/internal/markdown"
 	"github.com/bakenhq/baken/internal/search"
 	"github.com/bakenhq/baken/internal/store"
@@ -257,7 +258,7 @@ func (s *Server) declare(r *http.Request, it *catalogue.Item, kind catalogue.Usa
 		}
 		evs = append(evs, &competence.Evidence{PersonID: st.Principal.PersonID, CompetenceID: o.CompetenceID, Level: lvl,
 			Kind: competence.SelfAssessment, RecordedBy: st.Principal.PersonID, RecordedAt: now,
-			Note: fmt.Sprintf("%s: %s", map[catalogue.UsageKind]string{catalogue.UseDone: "done", catalogue.UseCanDo: "can do this now"}[kind], it.Title(st.Lang))})
+			Note: fmt.Sprintf("%s: %s", i18n.T(st.Lang, "learn.usage."+string(kind)), it.Title(st.Lang))})
 	}
 	return s.db.AddEvidenceBatch(ctx, st.Org.ID, evs)
 }
