@@ -49,7 +49,7 @@ func pngBomb(t testing.TB, w, h uint32) []byte {
 }
 
 // postMultipart sends the item editor with one step and its file.
-func (b *browser) postItemForm(path string, fields url.Values, fileField, fileName string, data []byte) (int, string) {
+func (b *browser) postMultipart(path string, fields url.Values, fileField, fileName string, data []byte) (int, string) {
 	b.t.Helper()
 	var body bytes.Buffer
 	mw := multipart.NewWriter(&body)
@@ -128,12 +128,12 @@ func TestCatalogueJourneyHTTP(t *testing.T) {
 			{"decompression bomb", "bomb.png", pngBomb(t, 60000, 60000), http.StatusRequestEntityTooLarge, "te veel pixels"},
 			{"oversized photo", "big.png", append(pngOf(t, 10, 10), make([]byte, catalogue.MaxImageBytes)...), http.StatusRequestEntityTooLarge, "hoogstens 10 MB"},
 		} {
-			code, body := ruud.postItemForm("/learn", fields, "step_file_0", tt.file, tt.data)
+			code, body := ruud.postMultipart("/learn", fields, "step_file_0", tt.file, tt.data)
 			if code != tt.status || !strings.Contains(body, tt.says) || !strings.Contains(body, "Spanklauwen wisselen") {
 				t.Errorf("%s: %d, want %d with %q and the form kept\n%s", tt.name, code, tt.status, tt.says, excerpt(body))
 			}
 		}
-		code, body := ruud.postItemForm("/learn", fields, "step_file_0", "photo.png", pngOf(t, 64, 48))
+		code, body := ruud.postMultipart("/learn", fields, "step_file_0", "photo.png", pngOf(t, 64, 48))
 		if code != http.StatusSeeOther {
 			t.Fatalf("create: %d\n%s", code, excerpt(body))
 		}
