@@ -71,7 +71,7 @@ func typeIn(t *testing.T, ctx context.Context, sel, value string) {
 
 func waitFor(t *testing.T, ctx context.Context, what, expr string) {
 	t.Helper()
-	deadline := time.Now().Add(20 * time.Second)
+	deadline := time.Now().Add(60 * time.Second)
 	for time.Now().Before(deadline) {
 		if ok, err := chromedp.Run(ctx, chromedp.Evaluate[bool](expr)); err == nil && ok {
 			return
@@ -130,7 +130,7 @@ func serviceWorkerOf(t *testing.T, tab context.Context) context.Context {
 // worker.
 func TestPlaceJourney(t *testing.T) {
 	apptest.Each(t, true, func(t *testing.T, s *apptest.Server) {
-		bctx := apptest.Browser(t, phoneWidth, phoneHeight, 4*time.Minute)
+		bctx := apptest.Browser(t, phoneWidth, phoneHeight, 8*time.Minute)
 		db := s.App.DB
 		bg := context.Background()
 		hofman, err := db.OrganisationBySlug(bg, "hofman")
