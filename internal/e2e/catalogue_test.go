@@ -310,7 +310,7 @@ func TestPlaceJourney(t *testing.T) {
 		}
 		henk := apptest.NewTab(t, bctx, phoneWidth, phoneHeight)
 		signInTab(t, henk, s.URL+"/signin", "henk.smit@hofman.example", demo.Password)
-		if status := apptest.OpenStatus(t, henk, s.URL+"/matrix?team="+team); status != 200 || !apptest.Eval[bool](t, henk, `document.body.innerText.includes('Jan de Vries')`) {
+		if status, _ := apptest.OpenStatus(t, henk, s.URL+"/matrix?team="+team); status != 200 || !apptest.Eval[bool](t, henk, `document.body.innerText.includes('Jan de Vries')`) {
 			t.Errorf("the team lead's matrix (%d) does not list Jan de Vries", status)
 		}
 		narrow(henk, "matrix")
