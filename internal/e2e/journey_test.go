@@ -10,6 +10,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/chromedp/chromedp"
+
 	"github.com/bakenhq/baken/internal/app/apptest"
 	"github.com/bakenhq/baken/internal/demo"
 	"github.com/bakenhq/baken/internal/i18n"
@@ -51,14 +53,30 @@ func TestImportJourney(t *testing.T) {
 			t.Errorf("header shows %q, want the signed-in name", got)
 		}
 		narrow("home")
+		if apptest.Eval[bool](t, ctx, `document.querySelector("header details.menu").open`) {
+			t.Error("on a phone the main navigation starts unfolded")
+		}
+		if h := apptest.Eval[int](t, ctx, `document.querySelector("header.top").getBoundingClientRect().height`); h > 240 {
+			t.Errorf("the header is %d px tall on a 740 px phone screen", h)
+		}
 
 		// Dutch and back: the page language, the navigation and the
 		// greeting change. Marloes's own language in the demo is Dutch, so
 		// she first switches to English to have something to switch from.
 		peopleLink := `nav a[href="/people"]`
 		switchLang := `form[action="/lang"] button`
+		// On a phone the navigation is folded into a menu.
+		openMenu := func() {
+			t.Helper()
+			if !apptest.Eval[bool](t, ctx, `document.querySelector("header details.menu").open`) {
+				if err := chromedp.Do(ctx, chromedp.Click(chromedp.CSS("header details.menu > summary"), chromedp.NodeVisible)); err != nil {
+					t.Fatalf("open the menu: %v", err)
+				}
+			}
+		}
 		checkLang := func(lang string) {
 			t.Helper()
+			openMenu()
 			if got := apptest.Eval[string](t, ctx, `document.documentElement.lang`); got != lang {
 				t.Errorf("html lang is %q, want %q", got, lang)
 			}
@@ -84,6 +102,7 @@ func TestImportJourney(t *testing.T) {
 		checkLang("en")
 
 		// To the import page through the directory, as she would go.
+		openMenu()
 		apptest.ClickAndLoad(t, ctx, peopleLink)
 		narrow("people")
 		apptest.ClickAndLoad(t, ctx, `main a[href="/admin/import"]`)
@@ -137,6 +156,7 @@ func TestImportJourney(t *testing.T) {
 		}
 
 		// The directory finds the new colleague.
+		openMenu()
 		apptest.ClickAndLoad(t, ctx, peopleLink)
 		apptest.Fill(t, ctx, "#q", "Daan Kuipers")
 		apptest.ClickAndLoad(t, ctx, `form.filters button[type=submit]`)
