@@ -148,3 +148,43 @@ func (db *DB) SetNextStep(ctx context.Context, orgID, personID, id string, statu
 	}
 	return mustAffect(res)
 }
+
+// SharedNextSteps lists the pending next steps of reflections that people
+// shared with leadID as their team lead (private ones never appear).
+func (db *DB) SharedNextSteps(ctx context.Context, orgID, leadID string) ([]*project.NextStep, error) {
+	rows, err := db.read.QueryContext(ctx, `SELECT s.id, s.person_id, COALESCE(s.reflection_id, ''), s.text, s.status, s.plan_item_id, s.created_at
+		FROM next_steps s
+		JOIN reflections r ON r.id = s.reflection_id AND r.org_id = s.org_id AND r.shared_with_lead = TRUE
+		JOIN people p ON p.id = s.person_id AND p.org_id = s.org_id
+		JOIN teams t ON t.id = p.team_id AND t.org_id = p.org_id
+		WHERE s.org_id = $1 AND t.lead_id = $2 AND s.person_id <> $2 AND s.status = 'pending'
+		ORDER BY s.created_at DESC LIMIT 200`, orgID, leadID)
+	if err != nil {
+		return nil, db.Err(err)
+	}
+	defer rows.Close()
+	var out []*project.NextStep
+	for rows.Next() {
+		s := &project.NextStep{OrgID: orgID}
+		if err := rows.Scan(&s.ID, &s.PersonID, &s.ReflectionID, &s.Text, &s.Status, &s.PlanItemID, Time{&s.CreatedAt}); err != nil {
+			return nil, err
+		}
+		out = append(out, s)
+	}
+	return out, rows.Err()
+}
+
+// SharedNextStep returns one pending next step shared with leadID.
+// Errors: ENotFound (also for private ones and other teams').
+func (db *DB) SharedNextStep(ctx context.Context, orgID, leadID, id string) (*project.NextStep, error) {
+	steps, err := db.SharedNextSteps(ctx, orgID, leadID)
+	if err != nil {
+		return nil, err
+	}
+	for _, s := range steps {
+		if s.ID == id {
+			return s, nil
+		}
+	}
+	return nil, core.ErrNotFound
+}

@@ -7,6 +7,7 @@ import (
 	"regexp"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/bakenhq/baken/internal/competence"
 	"github.com/bakenhq/baken/internal/demo"
@@ -315,6 +316,59 @@ func TestLessonsOnPlacePageAndIntoAnInstruction(t *testing.T) {
 		}
 		if !found {
 			t.Fatal("the instruction is not bound to the lesson's place")
+		}
+	})
+}
+
+// A next step shared with the team lead becomes a line of the person's
+// development plan; private next steps never reach the lead.
+func TestNextStepIntoDevelopmentPlan(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		ctx := context.Background()
+		srv := demoServer(t, db)
+		hofman, _ := db.OrganisationBySlug(ctx, "hofman")
+		lead := newBrowser(t, srv)
+		lead.signIn("henk.smit@hofman.example", demo.Password)
+		_, body := lead.get("/reflections")
+		if !strings.Contains(body, "MES voor storingsdata") {
+			t.Fatal("the shared next step is not shown to the team lead")
+		}
+		if strings.Contains(body, "Hydrauliek basiscursus") {
+			t.Fatal("a private next step reaches the team lead")
+		}
+		steps, _ := db.SharedNextSteps(ctx, hofman.ID, mustPersonByName(t, db, hofman.ID, "Henk Smit"))
+		if len(steps) != 1 {
+			t.Fatalf("%d shared steps", len(steps))
+		}
+		comps, _, _ := db.Competences(ctx, hofman.ID, competence.Filter{Query: "MES", Limit: 5})
+		if len(comps) == 0 {
+			t.Fatal("no MES competence in the demo")
+		}
+		date := time.Now().AddDate(0, 2, 0).Format("2006-01-02")
+		op := newBrowser(t, srv)
+		op.signIn("1001", "1234")
+		op.get("/reflections")
+		if code, _ := op.post("/next-steps/"+steps[0].ID+"/plan", url.Values{"competence_id": {comps[0].ID}, "target_level": {"2"}, "target_date": {date}}); code != http.StatusNotFound {
+			t.Fatalf("someone else plans the step: %d", code)
+		}
+		if code, _ := lead.post("/next-steps/"+steps[0].ID+"/plan", url.Values{"competence_id": {comps[0].ID}, "target_level": {"2"}, "target_date": {date}}); code != http.StatusSeeOther {
+			t.Fatalf("plan the step: %d", code)
+		}
+		after, _ := db.NextSteps(ctx, hofman.ID, steps[0].PersonID)
+		planned := false
+		for _, s := range after {
+			planned = planned || s.ID == steps[0].ID && s.Status == project.StepPlanned && s.PlanItemID != ""
+		}
+		if !planned {
+			t.Fatal("the step is not marked planned")
+		}
+		plans, _ := db.Plans(ctx, hofman.ID, store.PlanFilter{PersonID: steps[0].PersonID})
+		found := false
+		for _, p := range plans {
+			found = found || strings.Contains(p.Note, "MES voor storingsdata")
+		}
+		if !found {
+			t.Fatal("no development-plan line")
 		}
 	})
 }

@@ -2,9 +2,13 @@ package web
 
 import (
 	"net/http"
+	"strconv"
+	"time"
 
+	"github.com/bakenhq/baken/internal/competence"
 	"github.com/bakenhq/baken/internal/core"
 	"github.com/bakenhq/baken/internal/project"
+	"github.com/bakenhq/baken/internal/roadmap"
 	"github.com/bakenhq/baken/internal/store"
 )
 
@@ -22,6 +26,7 @@ func (s *Server) registerReflections() {
 	m.HandleFunc("POST /reflections/{id}", s.Authed(s.saveReflection))
 	m.HandleFunc("POST /reflections/{id}/delete", s.Authed(s.deleteReflection))
 	m.HandleFunc("POST /next-steps/{id}", s.Authed(s.setNextStep))
+	m.HandleFunc("POST /next-steps/{id}/plan", s.Authed(s.planNextStep))
 }
 
 type reflectionsView struct {
@@ -29,6 +34,11 @@ type reflectionsView struct {
 	Own, Shared []*project.Reflection
 	Steps       []*project.NextStep
 	Validate    []*project.Contribution // project work of the teams I lead, awaiting validation
+	SharedSteps []*project.NextStep     // next steps shared with me as team lead
+	StepNames   map[string]string       // person id → name, for SharedSteps
+	Competences []*competence.Competence
+	Scale       competence.Scale
+	Tomorrow    string
 }
 
 func (s *Server) reflectionsPage(w http.ResponseWriter, r *http.Request) {
@@ -43,6 +53,18 @@ func (s *Server) reflectionsPage(w http.ResponseWriter, r *http.Request) {
 	}
 	if err == nil {
 		v.Validate, err = s.contributionsToValidate(r)
+	}
+	if err == nil && len(v.Shared) > 0 {
+		if v.SharedSteps, err = s.db.SharedNextSteps(ctx, st.Org.ID, st.Principal.PersonID); err == nil && len(v.SharedSteps) > 0 {
+			v.StepNames = map[string]string{}
+			for _, x := range v.Shared {
+				v.StepNames[x.PersonID] = x.PersonName
+			}
+			v.Tomorrow = time.Now().AddDate(0, 3, 0).Format("2006-01-02")
+			if v.Competences, _, err = s.db.Competences(ctx, st.Org.ID, competence.Filter{Limit: 1000}); err == nil {
+				v.Scale, err = s.db.Scale(ctx, st.Org.ID)
+			}
+		}
 	}
 	if err != nil {
 		s.Fail(w, r, err)
@@ -172,8 +194,42 @@ func (s *Server) deleteReflection(w http.ResponseWriter, r *http.Request) {
 	http.Redirect(w, r, "/reflections", http.StatusSeeOther)
 }
 
-// setNextStep marks a next step done (or pending again). Turning it into a
-// development-plan item waits for the plans of issue 4 in the UI.
+// planNextStep: the team lead turns a next step that was shared with them
+// into a line of the person's development plan (issue 4's plans: only the
+// team lead or L&D write a person's plan, so the person shares the
+// reflection and the lead plans it).
+func (s *Server) planNextStep(w http.ResponseWriter, r *http.Request) {
+	st := From(r)
+	ctx := r.Context()
+	step, err := s.db.SharedNextStep(ctx, st.Org.ID, st.Principal.PersonID, r.PathValue("id"))
+	if err == nil && !roadmap.CanPlan(*st.Principal, true) {
+		err = core.Forbidden("plan for this person")
+	}
+	if err != nil {
+		s.Fail(w, r, err)
+		return
+	}
+	level, _ := strconv.Atoi(r.PostFormValue("target_level"))
+	date, err := parseDate("target_date", r.PostFormValue("target_date"))
+	if err != nil {
+		s.Fail(w, r, err)
+		return
+	}
+	plan := &roadmap.Plan{PersonID: step.PersonID, CompetenceID: r.PostFormValue("competence_id"), TargetLevel: level, TargetDate: date,
+		Note: step.Text, CreatedBy: st.Principal.PersonID}
+	if err := s.db.AddPlan(ctx, st.Org.ID, plan, time.Now().UTC()); err != nil {
+		s.Fail(w, r, err)
+		return
+	}
+	if err := s.db.SetNextStep(ctx, st.Org.ID, step.PersonID, step.ID, project.StepPlanned, plan.ID); err != nil {
+		s.Fail(w, r, err)
+		return
+	}
+	s.Flash(w, r, "refl.planned")
+	http.Redirect(w, r, "/reflections", http.StatusSeeOther)
+}
+
+// setNextStep marks one of the author's next steps done (or pending again).
 func (s *Server) setNextStep(w http.ResponseWriter, r *http.Request) {
 	st := From(r)
 	status := project.NextStepStatus(r.PostFormValue("status"))
