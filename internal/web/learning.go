@@ -32,6 +32,7 @@ func (s *Server) registerLearning() {
 	m.HandleFunc("POST /learning/items/{id}/drop", s.Authed(s.drop))
 	m.HandleFunc("GET /teams/{id}/plan", s.Authed(s.teamPlanPage))
 	m.HandleFunc("POST /teams/{id}/plan", s.Authed(s.assignPlan))
+	s.registerPaths()
 	AddNav(NavEntry{Href: "/learning", LabelKey: "nav.learning"})
 	AddHomeSection(HomeSection{Order: 20, Render: s.homeRecommendations})
 }

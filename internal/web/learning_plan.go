@@ -39,6 +39,7 @@ type teamPlanView struct {
 	Enrolments []*openlearning.Enrolment
 	Today      time.Time
 	CanPropose bool
+	Pending    []openlearning.PendingValidation
 }
 
 // mayPlanTeam: the team's lead, or L&D, management and the admin.
@@ -104,6 +105,10 @@ func (s *Server) teamPlanPage(w http.ResponseWriter, r *http.Request) {
 	rows, open := rm.c.TeamPlan(reports, done)
 	v := teamPlanView{Page: s.NewPage(r, ""), Team: t, Enrolments: ens, Today: time.Now().UTC(), CanPropose: st.Principal.CanProposeCourses()}
 	v.Title = v.T("teamplan.title", t.Name)
+	if v.Pending, err = s.db.PendingPaths(ctx, st.Org.ID, t.ID); err != nil {
+		s.Fail(w, r, err)
+		return
+	}
 	for _, row := range rows {
 		p := rm.m.People[row.Person]
 		pv := planRowView{PersonName: p.Name, Comp: rm.m.Comps[row.Need.Comp].Name(st.Lang), From: row.Need.AtDate, To: row.Need.Required,

@@ -142,6 +142,7 @@ func (s *Server) funcs() template.FuncMap {
 		},
 		"add":      func(a, b int) int { return a + b },
 		"div":      func(a, b int) int { return a / b },
+		"progress": func(p interface{ Progress() (int, int) }) []int { d, t := p.Progress(); return []int{d, t} },
 		"sub":      func(a, b int) int { return a - b },
 		"safeHTML": func(s string) template.HTML { return template.HTML(s) }, // only for server-built SVG
 		"hasRole": func(roles []core.Role, r string) bool {
