@@ -2,8 +2,11 @@ package e2e
 
 import (
 	"context"
+	"html"
 	"net/http"
 	"net/url"
+	"regexp"
+	"sort"
 	"strings"
 	"testing"
 
@@ -354,5 +357,66 @@ func TestFirstRunSetup(t *testing.T) {
 			t.Errorf("%d organisations after setup, want 1", n)
 		}
 		s.Client(t).SignIn("tom@vandijk.example", "eerste-beheerder-2026")
+	})
+}
+
+var hrefRE = regexp.MustCompile(`href="(/[^"#]*)"`)
+
+// TestTenantIsolationOfLinkedPages follows, as Hofman's administrator and
+// coordinator, every link on Hofman's pages that names a record by id (one
+// link of each kind, two clicks deep), then opens each as the
+// administrator of another company: every one must answer 404. Pages that
+// other areas add are covered as soon as they are linked.
+func TestTenantIsolationOfLinkedPages(t *testing.T) {
+	apptest.Each(t, true, func(t *testing.T, s *apptest.Server) {
+		_, otherAdmin := secondCompany(t, s.App.DB)
+		seen := map[string]bool{}
+		var records []string
+		for _, who := range []string{admin, coordinator} {
+			c := s.Client(t)
+			c.SignIn(who, demo.Password)
+			queue := []string{"/"}
+			visited := map[string]bool{}
+			for depth := 0; depth < 3 && len(queue) > 0; depth++ {
+				var next []string
+				for _, p := range queue {
+					if visited[pageKind(p)] {
+						continue
+					}
+					visited[pageKind(p)] = true
+					res := c.Get(p)
+					if res.Status != http.StatusOK || !strings.HasPrefix(res.Header.Get("Content-Type"), "text/html") {
+						continue
+					}
+					for _, m := range hrefRE.FindAllStringSubmatch(res.Body, -1) {
+						href := html.UnescapeString(m[1])
+						if strings.HasPrefix(href, "/static/") || strings.HasPrefix(href, "/api/") {
+							continue
+						}
+						next = append(next, href)
+						// A record named in the path; ids in a query string
+						// only filter, and another company's filter is empty.
+						if path, _, _ := strings.Cut(href, "?"); idRE.MatchString(path) && !seen[pageKind(href)] {
+							seen[pageKind(href)] = true
+							records = append(records, href)
+						}
+					}
+				}
+				queue = next
+			}
+		}
+		if len(records) < 5 {
+			t.Fatalf("found only %d record pages to try: %v", len(records), records)
+		}
+		sort.Strings(records)
+		other := s.Client(t)
+		other.SignIn(otherAdmin, otherPass)
+		for _, p := range records {
+			res := other.Get(p)
+			if res.Status != http.StatusNotFound {
+				t.Errorf("GET %s (a Hofman record) by another company's admin: %d, want 404\n%s", p, res.Status, apptest.Excerpt(res.Body))
+			}
+		}
+		t.Logf("%d kinds of record page tried", len(records))
 	})
 }
