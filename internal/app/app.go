@@ -145,7 +145,13 @@ type statusWriter struct {
 	http.ResponseWriter
 	code  int
 	wrote bool
+	route string
 }
+
+// SetRoute lets a mounted handler report the route pattern it matched:
+// the mounts are wrapped in http.MaxBytesHandler, which serves a copy of
+// the request, so the outer request's Pattern only says the mount.
+func (s *statusWriter) SetRoute(pattern string) { s.route = pattern }
 
 func (s *statusWriter) WriteHeader(code int) {
 	if !s.wrote {
@@ -185,7 +191,10 @@ func (a *App) observe(next http.Handler) http.Handler {
 					http.Error(sw, "internal error", http.StatusInternalServerError)
 				}
 			}
-			route := r.Pattern
+			route := sw.route
+			if route == "" {
+				route = r.Pattern
+			}
 			if route == "" {
 				route = "unmatched"
 			}

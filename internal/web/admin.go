@@ -219,7 +219,12 @@ func (s *Server) savePerson(w http.ResponseWriter, r *http.Request) {
 		s.audit(r, st.Org.ID, st.Principal.PersonID, "role.change", p.Name, rolesString(p.Roles))
 	}
 	if old != nil && old.Active && !p.Active {
-		_ = s.db.DeletePersonSessions(ctx, st.Org.ID, p.ID, "")
+		// Leaving ends every session and API token in one transaction, so
+		// that reactivating someone later does not revive old tokens.
+		if err := s.db.DeactivatePerson(ctx, st.Org.ID, p.ID, time.Now()); err != nil {
+			s.Fail(w, r, err)
+			return
+		}
 		s.audit(r, st.Org.ID, st.Principal.PersonID, "person.deactivate", p.Name, "")
 	}
 	s.Flash(w, r, "flash.saved")

@@ -9,7 +9,13 @@ import (
 // Handler returns the UI with its middleware: request state, CSRF and
 // security headers.
 func (s *Server) Handler() http.Handler {
-	return securityHeaders(s.withState(s.mux))
+	return securityHeaders(s.withState(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		s.mux.ServeHTTP(w, r)
+		// Report the matched pattern to the metrics middleware outside.
+		if rs, ok := w.(interface{ SetRoute(string) }); ok && r.Pattern != "" {
+			rs.SetRoute(r.Pattern)
+		}
+	})))
 }
 
 func (s *Server) routes() {
