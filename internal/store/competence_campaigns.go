@@ -296,3 +296,19 @@ func (db *DB) CampaignMember(ctx context.Context, orgID, id, personID string) (b
 	}
 	return n > 0, nil
 }
+
+// OpenCampaignFor returns the id of the newest open campaign of orgID
+// that covers personID and competenceID, or "" when none does: a
+// validation made in the matrix counts towards that campaign's progress.
+func (db *DB) OpenCampaignFor(ctx context.Context, orgID, personID, competenceID string) (string, error) {
+	var id string
+	err := db.read.QueryRowContext(ctx, `SELECT c.id FROM campaigns c
+		JOIN campaign_people cp ON cp.campaign_id = c.id AND cp.org_id = c.org_id
+		JOIN campaign_competences cc ON cc.campaign_id = c.id AND cc.org_id = c.org_id
+		WHERE c.org_id = $1 AND c.status = 'open' AND cp.person_id = $2 AND cc.competence_id = $3
+		ORDER BY c.created_at DESC LIMIT 1`, orgID, personID, competenceID).Scan(&id)
+	if err == sql.ErrNoRows {
+		return "", nil
+	}
+	return id, db.Err(err)
+}

@@ -364,10 +364,19 @@ func TestCampaigns(t *testing.T) {
 		if len(snap) != 6 {
 			t.Fatalf("snapshot has %d rows, want 3 people × 2", len(snap))
 		}
+		if id, _ := db.OpenCampaignFor(ctx, f.a.ID, f.jan.ID, f.weld.ID); id != "" {
+			t.Fatal("a closed campaign is still open for validations")
+		}
+		if id, _ := db.OpenCampaignFor(ctx, f.b.ID, f.jan.ID, f.weld.ID); id != "" {
+			t.Fatal("org B finds A's campaign")
+		}
 		c2 := &competence.Campaign{Name: "Najaar", PersonIDs: []string{f.jan.ID}, CompetenceIDs: []string{f.weld.ID}, Deadline: now.AddDate(0, 6, 0)}
 		must(t, db.CreateCampaign(ctx, f.a.ID, c2))
 		if c2.PreviousID != c1.ID {
 			t.Fatalf("previous campaign: %q", c2.PreviousID)
+		}
+		if id, _ := db.OpenCampaignFor(ctx, f.a.ID, f.jan.ID, f.weld.ID); id != c2.ID {
+			t.Fatalf("open campaign for Jan's welding: %q", id)
 		}
 		must(t, db.AddEvidence(ctx, f.a.ID, &competence.Evidence{PersonID: f.jan.ID, CompetenceID: f.weld.ID, Kind: competence.Validation, Level: 3, CampaignID: c2.ID}))
 		ch, err := db.CampaignChanges(ctx, f.a.ID, c2.ID, now)

@@ -487,10 +487,11 @@ func (s *Server) saveCell(w http.ResponseWriter, r *http.Request) {
 	}
 	e := &competence.Evidence{PersonID: pid, CompetenceID: cid, Level: formInt(r, "level"), Kind: competence.Validation,
 		RecordedBy: st.Principal.PersonID, Note: r.FormValue("note"), CampaignID: r.FormValue("campaign")}
-	if e.CampaignID != "" {
-		if ok, err := s.db.CampaignMember(ctx, st.Org.ID, e.CampaignID, pid); err != nil || !ok {
-			e.CampaignID = ""
-		}
+	// A validation counts towards the open review campaign that covers
+	// this person and competence, if any.
+	if e.CampaignID, err = s.db.OpenCampaignFor(ctx, st.Org.ID, pid, cid); err != nil {
+		s.Fail(w, r, err)
+		return
 	}
 	if e.ValidUntil, err = formDate(r, "valid_until"); err == nil {
 		err = s.db.AddEvidence(ctx, st.Org.ID, e)

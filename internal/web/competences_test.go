@@ -55,6 +55,17 @@ func TestCompetencePages(t *testing.T) {
 		if len(lv) != 1 || lv[0].Level != 3 || !lv[0].Validated {
 			t.Fatalf("validated level: %+v", lv)
 		}
+		// The validation counts towards the open review campaign covering it.
+		if open, _ := db.OpenCampaignFor(ctx, org.ID, janID, cid); open == "" {
+			t.Fatal("the demo has no open campaign for Jan's CNC turning")
+		} else {
+			prog, _ := db.CampaignProgress(ctx, org.ID, open)
+			for _, p := range prog {
+				if p.PersonID == janID && p.Validated != 1 {
+					t.Fatalf("Jan's validated count in the campaign: %d", p.Validated)
+				}
+			}
+		}
 		// A level off the scale is refused.
 		henk.get("/matrix/cell?p=" + janID + "&c=" + cid)
 		if code, _ := henk.post("/matrix/cell", url.Values{"p": {janID}, "c": {cid}, "level": {"9"}}); code != http.StatusUnprocessableEntity {
