@@ -250,3 +250,42 @@ func (s *Server) saveScale(w http.ResponseWriter, r *http.Request) {
 	s.Flash(w, r, "flash.saved")
 	http.Redirect(w, r, "/competences/scale", http.StatusSeeOther)
 }
+
+type digcompView struct {
+	compPage
+	Items  []competence.FrameworkItem
+	Levels []competence.Level
+	Picked map[string]string // DigComp code → competence id
+}
+
+// digcompPage lists DigComp 3.0's areas and competences to pick from.
+func (s *Server) digcompPage(w http.ResponseWriter, r *http.Request) {
+	st := From(r)
+	ctx := r.Context()
+	v := digcompView{compPage: s.compPage(r, "digcomp.title"), Picked: map[string]string{}}
+	var err error
+	if v.Items, err = s.db.FrameworkItems(ctx, competence.DigComp); err != nil {
+		s.Fail(w, r, err)
+		return
+	}
+	v.Levels, _ = s.db.FrameworkLevels(ctx, competence.DigComp)
+	mine, _, err := s.db.Competences(ctx, st.Org.ID, competence.Filter{Framework: competence.DigComp, Limit: 1000})
+	if err != nil {
+		s.Fail(w, r, err)
+		return
+	}
+	for _, c := range mine {
+		v.Picked[c.SourceRef] = c.ID
+	}
+	s.Render(w, r, http.StatusOK, "comp_digcomp.html", v)
+}
+
+func (s *Server) pickDigComp(w http.ResponseWriter, r *http.Request) {
+	c, err := s.db.PickDigComp(r.Context(), From(r).Org.ID, r.FormValue("code"))
+	if err != nil {
+		s.Fail(w, r, err)
+		return
+	}
+	s.Flash(w, r, "esco.picked")
+	http.Redirect(w, r, back(r, "/competences/"+c.ID), http.StatusSeeOther)
+}

@@ -32,6 +32,8 @@ func (s *Server) registerCompetences() {
 	m.HandleFunc("POST /competences/{id}", manage(s.saveCompetence))
 	m.HandleFunc("GET /competences/esco", s.Authed(s.escoPage))
 	m.HandleFunc("POST /competences/esco/pick", manage(s.pickESCO))
+	m.HandleFunc("GET /competences/digcomp", s.Authed(s.digcompPage))
+	m.HandleFunc("POST /competences/digcomp/pick", manage(s.pickDigComp))
 	m.HandleFunc("GET /competences/scale", s.Authed(s.scalePage))
 	m.HandleFunc("POST /competences/scale", manage(s.saveScale))
 	m.HandleFunc("GET /roles", s.Authed(s.rolesPage))

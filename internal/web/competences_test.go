@@ -150,6 +150,22 @@ func TestCompetencePages(t *testing.T) {
 				t.Errorf("L&D %s: %d", p, code)
 			}
 		}
+		// DigComp: pick a competence into the catalogue.
+		if err := db.ImportFramework(ctx, &competence.FrameworkSet{Framework: competence.DigComp, Version: "3.0",
+			Items: []competence.FrameworkItem{{Code: "1", Kind: "area", NameEN: "Information", NameNL: "Informatie"},
+				{Code: "1.1", ParentCode: "1", Kind: "competence", Position: 1, NameEN: "Browsing, searching and filtering information", NameNL: "Browsen, zoeken en filteren van informatie"}},
+			Levels: []competence.Level{{Level: 0, NameEN: "None"}, {Level: 1, NameEN: "1 – Basic"}}}); err != nil {
+			t.Fatal(err)
+		}
+		if code, body := hr.get("/competences/digcomp"); code != 200 || !strings.Contains(body, "Browsen, zoeken") {
+			t.Fatalf("digcomp page: %d", code)
+		}
+		if code, _ := hr.post("/competences/digcomp/pick", url.Values{"code": {"1.1"}, "back": {"/competences/digcomp"}}); code != http.StatusSeeOther {
+			t.Fatalf("pick digcomp: %d", code)
+		}
+		if cs, _, _ := db.Competences(ctx, org.ID, competence.Filter{Framework: competence.DigComp}); len(cs) != 1 || cs[0].Layer != competence.New {
+			t.Fatalf("picked DigComp competences: %d", len(cs))
+		}
 		if _, body := hr.get("/campaigns/" + open.ID); !strings.Contains(body, "Jan de Vries") {
 			t.Error("campaign progress lacks Jan")
 		}
