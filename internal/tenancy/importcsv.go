@@ -24,6 +24,9 @@ type ImportRow struct {
 	Team   string
 	Site   string
 	Errors []string
+	// Problems are the same as Errors with catalogue keys, for the UI to
+	// show in the reader's language.
+	Problems []*core.Error
 }
 
 // ImportResult is a parsed people file: every row, valid or not.
@@ -127,28 +130,33 @@ func ParsePeopleCSV(data []byte, lk ImportLookup) (*ImportResult, error) {
 			continue // a blank line
 		}
 		row := ImportRow{Line: line, Team: get("team"), Site: get("site")}
+		problem := func(key, format string, args ...any) {
+			msg := fmt.Sprintf(format, args...)
+			row.Errors = append(row.Errors, msg)
+			row.Problems = append(row.Problems, &core.Error{Code: core.EInvalid, Message: msg, Key: key, Args: args})
+		}
 		p := &Person{Name: get("name"), EmployeeNumber: get("employee_number"), Email: get("email"), JobTitle: get("job_title"), Language: strings.ToLower(get("language")), Active: true}
 		if len(rec) != len(header) {
-			row.Errors = append(row.Errors, fmt.Sprintf("has %d fields, the header has %d", len(rec), len(header)))
+			problem("import.row_fields", "has %d fields, the header has %d", len(rec), len(header))
 		}
 		if row.Team != "" {
 			if id, ok := lk.TeamIDs[strings.ToLower(row.Team)]; ok {
 				p.TeamID = id
 			} else {
-				row.Errors = append(row.Errors, fmt.Sprintf("team %q does not exist", row.Team))
+				problem("import.row_team", "team %q does not exist", row.Team)
 			}
 		}
 		if row.Site != "" {
 			if id, ok := lk.SiteIDs[strings.ToLower(row.Site)]; ok {
 				p.SiteID = id
 			} else {
-				row.Errors = append(row.Errors, fmt.Sprintf("site %q does not exist", row.Site))
+				problem("import.row_site", "site %q does not exist", row.Site)
 			}
 		}
 		if d := get("start_date"); d != "" {
 			t, err := parseDate(d)
 			if err != nil {
-				row.Errors = append(row.Errors, fmt.Sprintf("start date %q is not a date (use YYYY-MM-DD or DD-MM-YYYY)", d))
+				problem("import.row_date", "start date %q is not a date (use YYYY-MM-DD or DD-MM-YYYY)", d)
 			}
 			p.StartDate = t
 		}
@@ -161,23 +169,25 @@ func ParsePeopleCSV(data []byte, lk ImportLookup) (*ImportResult, error) {
 			var ve *core.Error
 			if errors.As(err, &ve) {
 				row.Errors = append(row.Errors, ve.Error())
+				row.Problems = append(row.Problems, ve)
 			} else {
 				row.Errors = append(row.Errors, err.Error())
+				row.Problems = append(row.Problems, &core.Error{Code: core.EInvalid, Message: err.Error()})
 			}
 		}
 		if n := p.EmployeeNumber; n != "" {
 			if prev, ok := seenNumbers[n]; ok {
-				row.Errors = append(row.Errors, fmt.Sprintf("employee number %s is also on line %d", n, prev))
+				problem("import.row_number_twice", "employee number %s is also on line %d", n, prev)
 			} else if lk.EmployeeNumbers[n] {
-				row.Errors = append(row.Errors, fmt.Sprintf("employee number %s already belongs to someone in the organisation", n))
+				problem("import.row_number_taken", "employee number %s already belongs to someone in the organisation", n)
 			}
 			seenNumbers[n] = line
 		}
 		if e := p.Email; e != "" {
 			if prev, ok := seenEmails[e]; ok {
-				row.Errors = append(row.Errors, fmt.Sprintf("email %s is also on line %d", e, prev))
+				problem("import.row_email_twice", "email %s is also on line %d", e, prev)
 			} else if lk.Emails[e] {
-				row.Errors = append(row.Errors, fmt.Sprintf("email %s is already in use", e))
+				problem("import.row_email_taken", "email %s is already in use", e)
 			}
 			seenEmails[e] = line
 		}

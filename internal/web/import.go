@@ -17,6 +17,21 @@ type importView struct {
 	Result *tenancy.ImportResult
 	Data   string // the file, carried to the commit step
 	Done   int
+	// Problems are each row's problems in the reader's language, by line.
+	Problems map[int][]string
+}
+
+// translate fills Problems from the parsed rows.
+func (v *importView) translate(s *Server, r *http.Request) {
+	if v.Result == nil {
+		return
+	}
+	v.Problems = map[int][]string{}
+	for _, row := range v.Result.Rows {
+		for _, p := range row.Problems {
+			v.Problems[row.Line] = append(v.Problems[row.Line], s.Message(r, p))
+		}
+	}
 }
 
 func (s *Server) importPage(w http.ResponseWriter, r *http.Request) {
@@ -37,6 +52,7 @@ func (s *Server) importPreview(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	v.Data = string(data)
+	v.translate(s, r)
 	status := http.StatusOK
 	if !v.Result.Valid() {
 		status = http.StatusUnprocessableEntity
@@ -51,6 +67,7 @@ func (s *Server) importCommit(w http.ResponseWriter, r *http.Request) {
 	res, err := PreviewPeopleImport(r, s.db, st.Org.ID, data)
 	if err == nil && !res.Valid() {
 		v.Result, v.Data = res, string(data)
+		v.translate(s, r)
 		v.Error = v.T("import.fix_first")
 		s.Render(w, r, http.StatusUnprocessableEntity, "admin_import.html", v)
 		return
