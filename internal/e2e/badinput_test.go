@@ -3,6 +3,7 @@ package e2e
 import (
 	"bytes"
 	"context"
+	"html"
 	"io"
 	"mime/multipart"
 	"net/http"
@@ -112,6 +113,21 @@ func TestBadPeopleFiles(t *testing.T) {
 			bytes.NewReader(bytes.Repeat([]byte("Sanne Jansen,7001\n"), 6<<20/18))))
 		if res.Status != http.StatusRequestEntityTooLarge {
 			t.Errorf("6 MB file: %d, want 413\n%s", res.Status, apptest.Excerpt(res.Body))
+		}
+
+		// In Dutch the row problems are Dutch too.
+		if res := c.Post("/lang", url.Values{"lang": {"nl"}, "next": {"/admin/import"}}); res.Status != http.StatusSeeOther {
+			t.Fatalf("switch to Dutch: %d", res.Status)
+		}
+		c.Get("/admin/import")
+		res = upload(t, c, "nl.csv", strings.NewReader("naam,personeelsnummer,team\nSanne Jansen,7001,Lasserij\nDaan Kuipers,7001,Lassen\n"))
+		for _, want := range []string{
+			html.EscapeString(i18n.T("nl", "import.row_team", "Lasserij")),
+			i18n.T("nl", "import.row_number_twice", "7001", 2),
+		} {
+			if !strings.Contains(res.Body, want) {
+				t.Errorf("the Dutch preview does not say %q\n%s", want, apptest.Excerpt(res.Body))
+			}
 		}
 
 		if n := count(); n != before {
