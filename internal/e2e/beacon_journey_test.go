@@ -184,6 +184,18 @@ func TestBeaconJourney(t *testing.T) {
 		}
 		apptest.Open(t, boss, s.URL+"/gaps?team="+cnc.ID)
 		apptest.Screenshot(t, boss, "dashboard-after")
+
+		// Every beacon page works on a 360-px phone.
+		phone := apptest.NewTab(t, boss, phoneWidth, phoneHeight)
+		signIn(phone, "gerrit.hofman@hofman.example", demo.Password)
+		for _, p := range []string{"/gaps", "/gaps?team=" + cnc.ID, "/roadmap/manage", "/roadmap/items/new", "/gaps/people/" + janID, "/beacon"} {
+			apptest.Open(t, phone, s.URL+p)
+			apptest.NoHorizontalScroll(t, phone, p)
+			// Every form control has a label.
+			if n := apptest.Eval[int](t, phone, `[...document.querySelectorAll('main input:not([type=hidden]), main select, main textarea')].filter(e => !(e.labels && e.labels.length) && !e.getAttribute('aria-label')).length`); n > 0 {
+				t.Errorf("%s: %d form controls without a label", p, n)
+			}
+		}
 		_ = store.SQLite
 	})
 }
