@@ -141,11 +141,56 @@ func seedOpenLearning(ctx context.Context, db *store.DB, c *Company) error {
 		}
 		ids[dc.en] = id
 	}
-	// Jan is taking the cobot course; a welder finished VCA; Henk assigned
-	// CAM to one of his CNC people, due last month and not done.
-	if err := db.Enrol(ctx, c.Org.ID, c.ByName["Jan de Vries"].ID, ids["Programming cobots for welders"]); err != nil {
+	// Jan is growing from CNC operator into CNC programmer: the second role
+	// gives him gaps, so his learning page has recommendations with their
+	// reasons. He has started the Heidenhain course at the university.
+	jan := c.ByName["Jan de Vries"]
+	held, err := db.PersonRoleProfiles(ctx, c.Org.ID, jan.ID)
+	if err != nil {
 		return err
 	}
+	profiles, err := db.RoleProfiles(ctx, c.Org.ID)
+	if err != nil {
+		return err
+	}
+	var ids2 []string
+	for _, p := range held {
+		ids2 = append(ids2, p.ID)
+	}
+	for _, p := range profiles {
+		if p.NameEN == "CNC programmer" {
+			ids2 = append(ids2, p.ID)
+		}
+	}
+	if err := db.SetPersonRoleProfiles(ctx, c.Org.ID, jan.ID, ids2); err != nil {
+		return err
+	}
+	if err := db.Enrol(ctx, c.Org.ID, jan.ID, ids["CNC programming with Heidenhain TNC 640"]); err != nil {
+		return err
+	}
+	// A learning path towards that role, which the team lead validates.
+	var programmer string
+	for _, p := range profiles {
+		if p.NameEN == "CNC programmer" {
+			programmer = p.ID
+		}
+	}
+	if programmer != "" {
+		path := &catalogue.Item{Type: catalogue.Path, Status: catalogue.Published, Visibility: catalogue.VisOrg,
+			TitleNL: "Van CNC-operator naar CNC-programmeur", TitleEN: "From CNC operator to CNC programmer",
+			BodyNL: "Drie stappen naar zelfstandig programmeren: Heidenhain-programmeren, CAM voor 5-assig frezen en meten met de 3D-meetmachine. Henk Smit valideert aan het eind aan de machine.",
+			BodyEN: "Three steps to programming on your own: Heidenhain programming, CAM for 5-axis milling and measuring with the CMM. Henk Smit validates at the machine at the end."}
+		lp := &openlearning.Path{TargetKind: "role", TargetID: programmer, RequiresValidation: true, Steps: []openlearning.PathStep{
+			{ItemID: ids["CNC programming with Heidenhain TNC 640"]}, {ItemID: ids["CAM for 5-axis milling"]}, {ItemID: ids["Operating a coordinate measuring machine"]}}}
+		if err := db.CreatePath(ctx, c.Org.ID, path, lp, marloes.ID); err != nil {
+			return fmt.Errorf("path: %w", err)
+		}
+		if err := db.Enrol(ctx, c.Org.ID, jan.ID, path.ID); err != nil {
+			return err
+		}
+	}
+	// A welder finished VCA; Henk assigned CAM to one of his CNC people,
+	// due last month and not done.
 	var welder, cncPerson *tenancy.Person
 	for _, p := range c.People {
 		if p.TeamID == c.Teams["welding"].ID && welder == nil && p.Name != "Bart Meijer" && p.Active {
