@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"sort"
 	"strconv"
 	"strings"
 	"time"
@@ -158,4 +159,37 @@ func isoDuration(d time.Duration) string {
 		fmt.Fprintf(&b, "%sS", s)
 	}
 	return b.String()
+}
+
+// PersonStatements returns a person's learning record: the statements of
+// orgID whose actor or object is the person, as Baken's account agent or
+// by e-mail (when email is not ""), newest first, at most limit (≤ 0:
+// 1,000), voided ones left out. It is what a person downloads as xAPI JSON.
+func PersonStatements(ctx context.Context, db *store.DB, orgID, personID, email string, limit int) ([]json.RawMessage, error) {
+	if limit <= 0 || limit > 1000 {
+		limit = 1000
+	}
+	keys := []string{AgentKey(PersonAgent(personID, ""))}
+	if email != "" {
+		keys = append(keys, AgentKey(map[string]any{"mbox": "mailto:" + email}))
+	}
+	var all []*store.XAPIStatement
+	for _, k := range keys {
+		rows, err := db.XAPIStatements(ctx, orgID, store.XAPIQuery{
+			Filters: []store.XAPIKey{{Kind: KindAgent, Key: k, Direct: true}}, Limit: limit})
+		if err != nil {
+			return nil, err
+		}
+		all = append(all, rows...)
+	}
+	sort.Slice(all, func(i, j int) bool { return all[i].Seq > all[j].Seq })
+	out := make([]json.RawMessage, 0, len(all))
+	seen := map[string]bool{}
+	for _, s := range all {
+		if !seen[s.ID] && len(out) < limit {
+			seen[s.ID] = true
+			out = append(out, json.RawMessage(s.Body))
+		}
+	}
+	return out, nil
 }

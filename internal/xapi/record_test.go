@@ -36,6 +36,17 @@ func TestRecordStatement(t *testing.T) {
 			t.Errorf("duration %v", d)
 		}
 		other.expect(404, other.do("GET", "/xapi/statements?statementId="+id, nil))
+		// The person's record: Baken's own statement and one sent by mbox.
+		byMail := stmt()
+		byMail["actor"] = map[string]any{"mbox": "mailto:jan@example.com"}
+		l.expect(200, l.do("POST", "/xapi/statements", byMail))
+		rec, err := xapi.PersonStatements(context.Background(), db, l.orgID, person, "jan@example.com", 0)
+		if err != nil || len(rec) != 2 {
+			t.Fatalf("person record: %d statements, %v", len(rec), err)
+		}
+		if rec, _ := xapi.PersonStatements(context.Background(), db, other.orgID, person, "jan@example.com", 0); len(rec) != 0 {
+			t.Fatalf("another organisation sees %d statements of the person", len(rec))
+		}
 		if _, err := xapi.RecordStatement(context.Background(), db, l.orgID, xapi.Record{PersonID: person, Verb: "not an iri", ActivityID: "https://x.y/a"}); core.ErrorCode(err) != core.EInvalid {
 			t.Fatalf("bad verb: %v", err)
 		}
