@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"html"
 	"html/template"
+	"io"
 	"net/http"
 	"net/url"
 	"strconv"
@@ -388,6 +389,36 @@ func (s *Server) matrixXLSX(w http.ResponseWriter, r *http.Request, m *competenc
 	_, _ = w.Write(data)
 }
 
+// formAttachment reads an optional uploaded file (a certificate scan, a
+// photo of the work). The content type is sniffed, not trusted from the
+// browser; the domain checks type and size.
+func formAttachment(r *http.Request, field string) (*competence.Attachment, error) {
+	f, hdr, err := r.FormFile(field)
+	if err == http.ErrMissingFile || err == http.ErrNotMultipart {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, core.Invalid(field, "could not be read")
+	}
+	defer f.Close()
+	data, err := io.ReadAll(io.LimitReader(f, competence.MaxAttachmentBytes+1))
+	if err != nil {
+		return nil, core.Invalid(field, "could not be read")
+	}
+	if len(data) == 0 {
+		return nil, nil
+	}
+	ct := http.DetectContentType(data)
+	if i := strings.IndexByte(ct, ';'); i >= 0 {
+		ct = ct[:i]
+	}
+	name := hdr.Filename
+	if i := strings.LastIndexAny(name, `/\`); i >= 0 {
+		name = name[i+1:]
+	}
+	return &competence.Attachment{Name: name, ContentType: ct, Data: data}, nil
+}
+
 // cellView is the validation form of one matrix cell.
 type cellView struct {
 	compPage
@@ -398,6 +429,7 @@ type cellView struct {
 	Scale     competence.Scale
 	History   []*competence.Evidence
 	CanRecord bool
+	Kinds     []competence.Kind // what the principal may record here
 	Back      string
 }
 
@@ -428,7 +460,13 @@ func (s *Server) renderCell(w http.ResponseWriter, r *http.Request, status int, 
 		s.Fail(w, r, err)
 		return
 	}
-	v := cellView{compPage: s.compPage(r, ""), P: p, C: c, CanRecord: competence.CanRecord(*st.Principal, competence.Validation, isSelf, leads) == nil}
+	v := cellView{compPage: s.compPage(r, ""), P: p, C: c}
+	for _, k := range competence.Kinds {
+		if k != competence.SelfAssessment && competence.CanRecord(*st.Principal, k, isSelf, leads) == nil {
+			v.Kinds = append(v.Kinds, k)
+		}
+	}
+	v.CanRecord = len(v.Kinds) > 0
 	v.Title = p.Name + " · " + c.Name(st.Lang)
 	v.ESCO = c.ESCOLinked()
 	if v.Scale, err = s.db.Scale(ctx, st.Org.ID); err != nil {
@@ -481,12 +519,22 @@ func (s *Server) saveCell(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	isSelf, leads := s.relation(ctx, st, p)
-	if err := competence.CanRecord(*st.Principal, competence.Validation, isSelf, leads); err != nil {
-		s.Fail(w, r, err)
+	kind := competence.Kind(r.FormValue("kind"))
+	if kind == "" {
+		kind = competence.Validation
+	}
+	if err := competence.CanRecord(*st.Principal, kind, isSelf, leads); err != nil || kind == competence.SelfAssessment {
+		s.Fail(w, r, core.Forbidden("record this evidence here"))
 		return
 	}
-	e := &competence.Evidence{PersonID: pid, CompetenceID: cid, Level: formInt(r, "level"), Kind: competence.Validation,
-		RecordedBy: st.Principal.PersonID, Note: r.FormValue("note"), CampaignID: r.FormValue("campaign")}
+	e := &competence.Evidence{PersonID: pid, CompetenceID: cid, Level: formInt(r, "level"), Kind: kind,
+		RecordedBy: st.Principal.PersonID, Note: r.FormValue("note")}
+	if att, err := formAttachment(r, "attachment"); err != nil {
+		s.renderCell(w, r, Status(err), err)
+		return
+	} else if att != nil {
+		e.Attachment = att
+	}
 	// A validation counts towards the open review campaign that covers
 	// this person and competence, if any.
 	if e.CampaignID, err = s.db.OpenCampaignFor(ctx, st.Org.ID, pid, cid); err != nil {

@@ -150,6 +150,25 @@ func TestCompetencePages(t *testing.T) {
 				t.Errorf("L&D %s: %d", p, code)
 			}
 		}
+		// L&D records a certificate with a scan for Jan; his lead can open it.
+		hr.get("/matrix/cell?p=" + janID + "&c=" + cid)
+		if code, body := hr.postMultipart("/matrix/cell", url.Values{"p": {janID}, "c": {cid}, "level": {"3"}, "kind": {"certificate"}, "valid_until": {"2030-01-31"}, "back": {"/matrix"}},
+			"attachment", "cert.pdf", []byte("%PDF-1.4\n%demo\n")); code != http.StatusSeeOther {
+			t.Fatalf("certificate with attachment: %d %s", code, body)
+		}
+		evs, _ := db.Evidence(ctx, org.ID, store.EvidenceFilter{PersonID: janID, CompetenceID: cid, Limit: 1})
+		if len(evs) != 1 || evs[0].Kind != competence.Certificate || evs[0].Attachment == nil || evs[0].Attachment.ContentType != "application/pdf" {
+			t.Fatalf("stored certificate: %+v", evs)
+		}
+		attURL := "/evidence/" + evs[0].ID + "/attachment"
+		if code, body := henk.get(attURL); code != 200 || !strings.HasPrefix(body, "%PDF") {
+			t.Fatalf("lead opens the attachment: %d", code)
+		}
+		hr.get("/matrix/cell?p=" + janID + "&c=" + cid)
+		if code, _ := hr.postMultipart("/matrix/cell", url.Values{"p": {janID}, "c": {cid}, "level": {"3"}, "kind": {"certificate"}},
+			"attachment", "virus.exe", []byte("MZ\x90\x00 not a pdf")); code != http.StatusUnprocessableEntity {
+			t.Fatalf("an .exe attachment: %d", code)
+		}
 		// DigComp: pick a competence into the catalogue.
 		if err := db.ImportFramework(ctx, &competence.FrameworkSet{Framework: competence.DigComp, Version: "3.0",
 			Items: []competence.FrameworkItem{{Code: "1", Kind: "area", NameEN: "Information", NameNL: "Informatie"},
@@ -204,6 +223,9 @@ func TestCompetencePages(t *testing.T) {
 			t.Error("other organisation sees Hofman's matrix")
 		}
 		ob.get("/matrix")
+		if code, _ := ob.get(attURL); code != http.StatusNotFound {
+			t.Errorf("other organisation opens Jan's attachment: %d", code)
+		}
 		if code, _ := ob.post("/matrix/cell", url.Values{"p": {janID}, "c": {cid}, "level": {"1"}}); code != http.StatusNotFound {
 			t.Errorf("other organisation validates Jan: %d", code)
 		}
