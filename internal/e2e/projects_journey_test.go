@@ -115,7 +115,23 @@ func TestLearningByDoingJourney(t *testing.T) {
 			t.Fatalf("the English place page lacks the lesson:\n%s", got)
 		}
 
-		// Another organisation finds it in the community, without names.
+		// And in search, in Dutch and in the English interface.
+		apptest.Open(t, op, s.URL+"/search?q=koelvloeistoffilter")
+		narrow(op, "search-nl")
+		if got := apptest.Text(t, op, "main"); !strings.Contains(got, "Koelvloeistoffilter maandelijks reinigen") {
+			t.Fatalf("search does not find the lesson:\n%s", got)
+		}
+		apptest.Open(t, ex, s.URL+"/search?q=koelvloeistof")
+		if got := apptest.Text(t, ex, "main"); !strings.Contains(got, "Koelvloeistoffilter maandelijks reinigen") {
+			t.Fatalf("search in the English interface does not find the lesson:\n%s", got)
+		}
+
+		// Another organisation finds it in the community and in search, without names.
+		uni0 := tab("s.hendriks@ttu.example", demo.Password)
+		apptest.Open(t, uni0, s.URL+"/search?q=koelvloeistoffilter")
+		if got := apptest.Text(t, uni0, "main"); !strings.Contains(got, "Koelvloeistoffilter maandelijks reinigen") {
+			t.Fatalf("another organisation's search does not find the community lesson:\n%s", got)
+		}
 		uni := tab("s.hendriks@ttu.example", demo.Password)
 		apptest.Open(t, uni, s.URL+"/community")
 		narrow(uni, "community")

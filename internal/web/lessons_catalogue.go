@@ -69,8 +69,10 @@ func placeLessons(r *http.Request, p *catalogue.Place) template.HTML {
 		s.log.Warn("place lessons", "err", err)
 		return ""
 	}
-	ls = s.readableLessons(r, ls)
 	if len(ls) == 0 {
+		return "" // most places: no further query
+	}
+	if ls = s.readableLessons(r, ls); len(ls) == 0 {
 		return ""
 	}
 	return s.Partial("place_lessons", placeLessonsData{P: Page{Lang: st.Lang}, L: ls})
