@@ -280,14 +280,14 @@ func readJSON(data []byte) ([]record, error) {
 			}
 		}
 		if !found {
-			return nil, importErr("courseimport.json_shape", `line 1: expected an array of courses or {"courses": [...]}`)
+			return nil, importErr("courseimport.json_shape", `line 1: expected an array of courses or {"courses": [...]}`, 1)
 		}
 		if tok, err = dec.Token(); err != nil {
 			return nil, broken(dec.InputOffset(), err)
 		}
 	}
 	if tok != json.Delim('[') {
-		return nil, importErr("courseimport.json_shape", `line 1: expected an array of courses or {"courses": [...]}`)
+		return nil, importErr("courseimport.json_shape", `line 1: expected an array of courses or {"courses": [...]}`, 1)
 	}
 	var out []record
 	have := map[string]bool{}

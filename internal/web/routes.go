@@ -64,6 +64,7 @@ func (s *Server) routes() {
 	s.registerPlatform()
 	s.registerProposals()
 	s.registerLearning()
+	s.registerCourseImport()
 	s.registerProjects()
 	s.registerCatalogue()
 	s.registerRoadmap()
