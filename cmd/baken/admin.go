@@ -26,7 +26,7 @@ func init() {
 
 // importers are the kinds `baken import KIND` knows; areas add theirs.
 var importers = map[string]command{
-	"people": {"import people from a CSV file", importPeople},
+	"people":  {"import people from a CSV file", importPeople},
 	"courses": {"import open courses from a CSV or JSON file: import courses FILE --org SLUG", importCourses},
 }
 
