@@ -327,9 +327,9 @@ func TestLessonsReviewVisibilityAndCommunity(t *testing.T) {
 		// Review cycle.
 		jan := core.Principal{OrgID: f.a.ID, PersonID: f.jan.ID}
 		expert := core.Principal{OrgID: f.a.ID, PersonID: f.lead.ID, Roles: []core.Role{core.RoleExpert}}
-		to, err := project.Transition(jan, l, project.Publish)
+		_, err = project.Transition(jan, l, project.Publish)
 		code(t, err, core.EForbidden)
-		to, err = project.Transition(jan, l, project.Submit)
+		to, err := project.Transition(jan, l, project.Submit)
 		must(t, err)
 		must(t, db.SetLessonStatus(ctx, f.a.ID, l.ID, l.Status, to, "", "", time.Now()))
 		code(t, db.SetLessonStatus(ctx, f.a.ID, l.ID, project.LessonDraft, to, "", "", time.Now()), core.EConflict)

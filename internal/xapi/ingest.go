@@ -109,7 +109,7 @@ func (h *Handler) write(ctx context.Context, cred *Credential, preps []*prepared
 		}
 		seqs := nextSeqs(len(fresh))
 		rows := make([]*store.XAPIStatement, len(fresh))
-		var voidTargets, newIDs []string
+		var voidTargets []string
 		for i, p := range fresh {
 			keys := p.keys
 			if p.refID != "" {
@@ -117,7 +117,6 @@ func (h *Handler) write(ctx context.Context, cred *Credential, preps []*prepared
 			}
 			rows[i] = &store.XAPIStatement{ID: p.id, Seq: seqs[i], Verb: p.verb, RefID: p.refID,
 				CredentialID: cred.ID, Body: p.finish(seqs[i]), Keys: keys}
-			newIDs = append(newIDs, p.id)
 			if p.voiding {
 				voidTargets = append(voidTargets, p.refID)
 			}
