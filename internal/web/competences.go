@@ -4,7 +4,6 @@ import (
 	"context"
 	"html/template"
 	"net/http"
-	"net/url"
 	"strconv"
 	"strings"
 	"sync"
@@ -122,8 +121,6 @@ func back(r *http.Request, def string) string {
 	}
 	return def
 }
-
-func q(v url.Values) string { return v.Encode() }
 
 var _ = template.HTML("")
 var _ = store.T

@@ -92,9 +92,6 @@ func (s *Server) lessonFor(r *http.Request) (*project.Lesson, error) {
 
 func (s *Server) reindexLesson(ctx context.Context, orgID, id string) {
 	ix := s.projIndex()
-	if ix == nil {
-		return
-	}
 	l, err := s.db.Lesson(ctx, orgID, id)
 	if err == nil {
 		err = projindex.Lesson(ctx, ix, l)

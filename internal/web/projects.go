@@ -55,9 +55,6 @@ func (s *Server) projIndex() projindex.Indexer {
 
 func (s *Server) reindexProject(ctx context.Context, orgID, id string) {
 	ix := s.projIndex()
-	if ix == nil {
-		return
-	}
 	p, err := s.db.Project(ctx, orgID, id)
 	if err == nil {
 		err = projindex.Project(ctx, ix, p)
