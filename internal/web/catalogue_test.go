@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"context"
 	"encoding/binary"
-	"fmt"
 	"hash/crc32"
 	"image"
 	"image/png"
@@ -16,6 +15,7 @@ import (
 	"regexp"
 	"sort"
 	"strings"
+	"syscall"
 	"testing"
 	"time"
 
@@ -339,6 +339,12 @@ func TestCatalogueTenantIsolation(t *testing.T) {
 	})
 }
 
+func cpuTime() time.Duration {
+	var ru syscall.Rusage
+	_ = syscall.Getrusage(syscall.RUSAGE_SELF, &ru)
+	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
+}
+
 func must(t testing.TB, err error) {
 	t.Helper()
 	if err != nil {
@@ -398,11 +404,16 @@ func BenchmarkPlacePage(b *testing.B) {
 				run()
 			}
 			times := make([]time.Duration, 0, b.N)
+			cpu0 := cpuTime()
 			b.ResetTimer()
 			for range b.N {
 				times = append(times, run())
 			}
 			b.StopTimer()
+			// CPU time of this process per page: on a loaded machine the
+			// wall-clock percentiles measure the scheduler; this does not
+			// (on PostgreSQL it leaves out the database server's CPU).
+			b.ReportMetric(float64((cpuTime()-cpu0).Microseconds())/1000/float64(b.N), "cpu-ms/page")
 			sort.Slice(times, func(i, j int) bool { return times[i] < times[j] })
 			ms := func(q float64) float64 { return float64(times[int(q*float64(len(times)-1))].Microseconds()) / 1000 }
 			b.ReportMetric(ms(0.50), "p50-ms")
@@ -410,7 +421,6 @@ func BenchmarkPlacePage(b *testing.B) {
 			if ms(0.99) > 10 && b.N >= 100 {
 				b.Logf("p99 %.2f ms is over the 10 ms target", ms(0.99))
 			}
-			_ = fmt.Sprint
 		})
 	}
 }
