@@ -273,6 +273,16 @@ func TestLessonsOnPlacePageAndIntoAnInstruction(t *testing.T) {
 		if code != 200 || !strings.Contains(body, "Klauwplaat slijt sneller") || !strings.Contains(body, "Hier geleerde lessen") {
 			t.Fatalf("place page: %d, lesson shown: %v", code, strings.Contains(body, "Klauwplaat"))
 		}
+		// After an instruction, the operator is asked to reflect.
+		plc, _ := db.PlaceByCode(ctx, hofman.ID, "HGL-CNC-01")
+		if len(plc.ItemIDs) > 0 {
+			if _, body := op.get("/learn/" + plc.ItemIDs[0] + "?done=done"); !strings.Contains(body, "/reflections/new?context=instruction&amp;id="+plc.ItemIDs[0]) {
+				t.Fatal("no prompt to reflect after an instruction")
+			}
+			if code, body := op.get("/reflections/new?context=instruction&id=" + plc.ItemIDs[0] + "&title=Gereedschap"); code != 200 || !strings.Contains(body, `value="Gereedschap"`) {
+				t.Fatalf("reflection form after an instruction: %d", code)
+			}
+		}
 		// The other lathe has no lessons: no empty block.
 		if _, body := op.get("/p/HGL-CNC-02"); strings.Contains(body, "Hier geleerde lessen") {
 			t.Fatal("an empty lessons block")
