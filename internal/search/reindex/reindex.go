@@ -195,7 +195,7 @@ func CompetenceDoc(c *competence.Competence) search.Doc {
 func ESCODoc(s *competence.ESCOSkill) search.Doc {
 	d := search.Doc{Kind: search.KindCompetence, ID: s.URI, Lang: "en", Title: s.LabelEN,
 		Body: strings.TrimSpace(s.DescriptionEN + "\n" + s.DescriptionNL), Boost: 0.4,
-		URL: "/competences/esco?uri=" + url.QueryEscape(s.URI)}
+		URL: "/competences/esco?q=" + url.QueryEscape(s.LabelEN)}
 	if s.LabelNL != "" {
 		d.Labels = append(d.Labels, search.Label{Lang: "nl", Text: s.LabelNL, Title: true})
 	}
