@@ -210,9 +210,13 @@ var FacetNames = []string{FacetType, FacetCompetence, FacetLang, FacetDuration, 
 // Results is the answer to a query.
 type Results struct {
 	Hits []Result
-	// Total is the exact number of matches when facets were asked for;
+	// Total is the number of matches when facets were asked for;
 	// otherwise -1 (top-k stops early and does not count).
-	Total  int
+	Total int
+	// More reports that counting stopped at Total (10,000) matches: there
+	// are more, and the facet counts are those of the best Total matches.
+	// The hits are exact either way.
+	More   bool
 	Facets map[string][]FacetValue
 }
 

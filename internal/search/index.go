@@ -286,10 +286,10 @@ func (ix *Index) Query(ctx context.Context, sc Scope, q Query) (*Results, error)
 	k := q.Offset + q.Limit
 	ix.mu.RLock()
 	defer ix.mu.RUnlock()
-	hits, total, fc := ix.m.run(sc, q, k, q.Facets)
+	hits, total, fc, capped := ix.m.run(sc, q, k, q.Facets)
 	res := &Results{Total: -1}
 	if q.Facets {
-		res.Total = total
+		res.Total, res.More = total, capped
 		res.Facets = map[string][]FacetValue{}
 		if fc != nil {
 			res.Facets = ix.m.facets(fc, sc, q)

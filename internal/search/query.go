@@ -320,19 +320,24 @@ func (fc *facetCounter) count(d *docRec, fails uint8) {
 	}
 }
 
+// maxCounted bounds the matches a results page counts for its facets and
+// total: past it the walk goes on as a top-k (exact hits, early stop) and
+// the counts are those of the best maxCounted matches, reported as such.
+const maxCounted = 10_000
+
 // run executes a query. all=true walks every match (for facets and the
-// total); otherwise it stops early.
-func (m *mem) run(sc Scope, q Query, k int, all bool) (hits []hit, total int, fc *facetCounter) {
+// total, up to maxCounted); otherwise it stops early.
+func (m *mem) run(sc Scope, q Query, k int, all bool) (hits []hit, total int, fc *facetCounter, capped bool) {
 	env := snowballstem.NewEnv("")
 	words := parseQuery(q.Text, q.Exact)
 	if len(words) == 0 || k <= 0 {
-		return nil, 0, nil
+		return nil, 0, nil, false
 	}
 	groups := make([][]gterm, len(words))
 	for i, w := range words {
 		groups[i] = m.expand(env, w)
 		if len(groups[i]) == 0 {
-			return nil, 0, nil // a word nothing matches: no document has every word
+			return nil, 0, nil, false // a word nothing matches: no document has every word
 		}
 	}
 	parts := m.visibleParts(sc)
@@ -357,7 +362,7 @@ func (m *mem) run(sc Scope, q Query, k int, all bool) (hits []hit, total int, fc
 		}
 	}
 	if best == 0 {
-		return nil, 0, nil
+		return nil, 0, nil, false
 	}
 	s := getScratch(len(m.docs), len(groups))
 	defer scratchPool.Put(s)
@@ -445,13 +450,16 @@ func (m *mem) run(sc Scope, q Query, k int, all bool) (hits []hit, total int, fc
 				continue
 			}
 			fails := f.fails(d)
-			if fc != nil {
+			if all {
 				fc.count(d, fails)
 			}
 			if fails != 0 {
 				continue
 			}
 			total++
+			if all && total >= maxCounted {
+				all, capped = false, true
+			}
 			sc += staticWeight * d.static
 			x := hit{n, sc}
 			if len(h) < k {
@@ -464,7 +472,7 @@ func (m *mem) run(sc Scope, q Query, k int, all bool) (hits []hit, total int, fc
 	}
 	hits = []hit(h)
 	sort.Slice(hits, func(i, j int) bool { return better(hits[i], hits[j]) })
-	return hits, total, fc
+	return hits, total, fc, capped
 }
 
 // result turns a hit into what callers see.

@@ -2,6 +2,7 @@ package search_test
 
 import (
 	"context"
+	"fmt"
 	"slices"
 	"testing"
 
@@ -306,4 +307,48 @@ func TestSearchUpdatesAndNodes(t *testing.T) {
 			t.Fatalf("third finds deleted: %v", got)
 		}
 	})
+}
+
+// TestSearchCountCap: past maxCounted matches the page stops counting and
+// says so, and its hits are still the exact top k.
+func TestSearchCountCap(t *testing.T) {
+	if testing.Short() {
+		t.Skip("indexes 10,000 documents")
+	}
+	db := storetest.SQLite(t)
+	ctx := context.Background()
+	ix := search.NewIndex(db)
+	o := &tenancy.Organisation{Kind: tenancy.Company, Name: "cap", Slug: "cap"}
+	if err := db.CreateOrganisation(ctx, o); err != nil {
+		t.Fatal(err)
+	}
+	var docs []search.Doc
+	for i := 0; i < 10_050; i++ {
+		docs = append(docs, search.Doc{Kind: search.KindLearning, ID: fmt.Sprintf("d%05d", i), Lang: "en",
+			Title: fmt.Sprintf("Safety briefing %d", i), Boost: float64(i%1000) / 1000})
+	}
+	for start := 0; start < len(docs); start += 2000 {
+		if err := ix.Upsert(ctx, o.ID, docs[start:min(start+2000, len(docs))]...); err != nil {
+			t.Fatal(err)
+		}
+	}
+	sc := search.Scope{OrgID: o.ID}
+	full, err := ix.Query(ctx, sc, search.Query{Text: "safety", Facets: true, Limit: 10})
+	if err != nil {
+		t.Fatal(err)
+	}
+	top, err := ix.Query(ctx, sc, search.Query{Text: "safety", Limit: 10})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !full.More || full.Total != 10_000 {
+		t.Fatalf("total %d, more %v", full.Total, full.More)
+	}
+	if hitsString(full.Hits) != hitsString(top.Hits) {
+		t.Fatalf("capped page\n%s\ndiffers from top-k\n%s", hitsString(full.Hits), hitsString(top.Hits))
+	}
+	small, err := ix.Query(ctx, sc, search.Query{Text: "safety briefing 42 ", Facets: true})
+	if err != nil || small.More || small.Total != 1 {
+		t.Fatalf("small result: %+v %v", small, err)
+	}
 }

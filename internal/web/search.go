@@ -126,6 +126,7 @@ type searchView struct {
 	Q         string
 	Hits      []searchHit
 	Total     int
+	More      bool // more than Total matches
 	Facets    []facetView
 	Searched  bool
 	PrevURL   string
@@ -191,7 +192,7 @@ func (s *Server) searchPage(w http.ResponseWriter, r *http.Request) {
 		if !ok {
 			return
 		}
-		v.Searched, v.Total = true, res.Total
+		v.Searched, v.Total, v.More = true, res.Total, res.More
 		for _, h := range res.Hits {
 			v.Hits = append(v.Hits, searchHit{Result: h, TypeLabel: s.typeLabel(st.Lang, h.Type)})
 			if h.Kind == search.KindCompetence && h.OrgID == "" {
@@ -230,7 +231,7 @@ func (s *Server) searchPage(w http.ResponseWriter, r *http.Request) {
 		if page > 1 {
 			v.PrevURL = link(page - 1)
 		}
-		if q.Offset+len(res.Hits) < res.Total && q.Offset+searchPageSize <= 1000 {
+		if (q.Offset+len(res.Hits) < res.Total || res.More) && len(res.Hits) == searchPageSize && q.Offset+searchPageSize < 1000 {
 			v.NextURL = link(page + 1)
 		}
 		v.ClearURL = "/search?q=" + url.QueryEscape(q.Text)
