@@ -79,6 +79,11 @@ func (db *DB) AddEvidenceBatch(ctx context.Context, orgID string, evs []*compete
 				return err
 			}
 		}
+		for p := range people {
+			if err := db.repack(ctx, tx, orgID, p); err != nil {
+				return err
+			}
+		}
 		return nil
 	})
 }
@@ -167,8 +172,15 @@ func (db *DB) RefreshExpired(ctx context.Context, orgID string, now time.Time) (
 			pairs = append(pairs, p)
 		}
 		rows.Close()
+		repack := map[string]bool{}
 		for _, p := range pairs {
 			if err := db.rederive(ctx, tx, orgID, p[0], p[1], now); err != nil {
+				return err
+			}
+			repack[p[0]] = true
+		}
+		for p := range repack {
+			if err := db.repack(ctx, tx, orgID, p); err != nil {
 				return err
 			}
 		}
@@ -397,7 +409,13 @@ func (db *DB) RebuildCurrentLevels(ctx context.Context, orgID string, now time.T
 		for i, c := range all {
 			rows[i] = []any{orgID, c.PersonID, c.CompetenceID, c.Level, c.Validated, c.SelfLevel, c.EvidenceID, string(c.Kind), NT(c.At), NT(c.ValidUntil), NT(c.NextChange)}
 		}
-		return db.Err(batchInsert(ctx, tx, `INSERT INTO current_levels (org_id, person_id, competence_id, level, validated, self_level, evidence_id, kind, evidence_at, valid_until, next_change)`, 11, rows, ``, nil))
+		if err := batchInsert(ctx, tx, `INSERT INTO current_levels (org_id, person_id, competence_id, level, validated, self_level, evidence_id, kind, evidence_at, valid_until, next_change)`, 11, rows, ``, nil); err != nil {
+			return db.Err(err)
+		}
+		if _, err := tx.ExecContext(ctx, `DELETE FROM level_packs WHERE org_id = $1`, orgID); err != nil {
+			return db.Err(err)
+		}
+		return db.Err(batchInsert(ctx, tx, `INSERT INTO level_packs (org_id, person_id, packed)`, 3, packAll(orgID, all), ``, nil))
 	})
 	return len(all), err
 }

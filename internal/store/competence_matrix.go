@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"fmt"
+	"sort"
 	"strings"
 	"time"
 
@@ -153,8 +154,7 @@ func (db *DB) Matrix(ctx context.Context, orgID string, q MatrixQuery, now time.
 	}
 	var comps []*competence.Competence
 	if len(ids) > 0 {
-		comps, _, err = db.Competences(ctx, orgID, competence.Filter{IDs: ids, Layer: q.Layer, Category: q.Category, Limit: 1000})
-		if err != nil {
+		if comps, err = db.matrixCompetences(ctx, orgID, ids, q.Layer, q.Category); err != nil {
 			return nil, err
 		}
 	}
@@ -170,62 +170,86 @@ func (db *DB) Matrix(ctx context.Context, orgID string, q MatrixQuery, now time.
 	return m, nil
 }
 
-// matrixLevels reads the maintained levels of the matrix's people; the
-// columns are filtered in memory, which beats a long IN list. A cell needs
-// level, validated, self level and expiry only.
+// matrixLevels reads the maintained levels of the matrix's people from
+// their packs (one row per person, see competence_packs.go); the columns
+// are filtered in memory, which beats a long IN list.
 func (db *DB) matrixLevels(ctx context.Context, orgID, peopleCond string, args []any, comps []*competence.Competence) ([]competence.Current, error) {
 	want := make(map[string]bool, len(comps))
 	for _, c := range comps {
 		want[c.ID] = true
 	}
-	from := ` FROM current_levels l WHERE l.org_id = $1 AND l.person_id IN (SELECT p.id FROM people p WHERE ` + peopleCond + `)`
-	var out []competence.Current
-	if db.engine == SQLite {
-		// One row per person holding all their levels as fixed-layout
-		// entries, cut here (see deriveRangePacked): the driver's cost is
-		// per row and per column, not per byte. Entry: competence(36)
-		// level(1) validated(1) self(1) valid_until(27 or "-").
-		rows, err := db.read.QueryContext(ctx, `SELECT l.person_id, group_concat(l.competence_id || l.level || l.validated || l.self_level || COALESCE(l.valid_until, '-'), '')`+from+` GROUP BY l.person_id`, args...)
-		if err != nil {
-			return nil, db.Err(err)
-		}
-		defer rows.Close()
-		var person, v string
-		for rows.Next() {
-			if err := rows.Scan(&person, &v); err != nil {
-				return nil, err
-			}
-			for len(v) >= 40 {
-				comp := v[0:36]
-				c := competence.Current{PersonID: person, CompetenceID: comp, Level: int(v[36] - '0'), Validated: v[37] == '1', SelfLevel: int(v[38] - '0')}
-				if v[39] == '-' {
-					v = v[40:]
-				} else if len(v) >= 39+27 {
-					c.ValidUntil, _ = parseFixed(v[39 : 39+27])
-					v = v[39+27:]
-				} else {
-					return nil, fmt.Errorf("matrix: unexpected level entry %q", v)
-				}
-				if want[comp] {
-					out = append(out, c)
-				}
-			}
-		}
-		return out, rows.Err()
-	}
-	rows, err := db.read.QueryContext(ctx, `SELECT l.person_id, l.competence_id, l.level, l.validated, l.self_level, l.valid_until`+from, args...)
+	rows, err := db.read.QueryContext(ctx, `SELECT l.person_id, l.packed FROM level_packs l
+		WHERE l.org_id = $1 AND l.person_id IN (SELECT p.id FROM people p WHERE `+peopleCond+`)`, args...)
 	if err != nil {
 		return nil, db.Err(err)
 	}
 	defer rows.Close()
+	var out []competence.Current
+	var person, v string
 	for rows.Next() {
-		var c competence.Current
-		if err := rows.Scan(&c.PersonID, &c.CompetenceID, &c.Level, &c.Validated, &c.SelfLevel, Time{&c.ValidUntil}); err != nil {
+		if err := rows.Scan(&person, &v); err != nil {
 			return nil, err
 		}
-		if want[c.CompetenceID] {
-			out = append(out, c)
+		if out == nil {
+			out = make([]competence.Current, 0, len(v)/40*64) // about one row per person seen; grown if not
+		}
+		if err := unpack(person, v, func(c competence.Current) {
+			if want[c.CompetenceID] {
+				out = append(out, c)
+			}
+		}); err != nil {
+			return nil, err
 		}
 	}
 	return out, rows.Err()
+}
+
+// matrixCompetences reads the columns of a matrix: only what a column
+// header shows, by category and name, active ones only.
+func (db *DB) matrixCompetences(ctx context.Context, orgID string, ids []string, layer competence.Layer, category string) ([]*competence.Competence, error) {
+	var out []*competence.Competence
+	for start := 0; start < len(ids); start += 500 {
+		chunk := ids[start:min(start+500, len(ids))]
+		args := []any{orgID}
+		for _, id := range chunk {
+			args = append(args, id)
+		}
+		cond := ``
+		if layer != "" {
+			args = append(args, string(layer))
+			cond += fmt.Sprintf(` AND c.layer = $%d`, len(args))
+		}
+		if category != "" {
+			args = append(args, category)
+			cond += fmt.Sprintf(` AND c.category = $%d`, len(args))
+		}
+		rows, err := db.read.QueryContext(ctx, `SELECT c.id, c.framework, c.source_ref, c.name_nl, c.name_en, c.category, c.layer, c.modified
+			FROM competences c WHERE c.org_id = $1 AND c.active = TRUE AND c.id IN (`+In(2, len(chunk))+`)`+cond, args...)
+		if err != nil {
+			return nil, db.Err(err)
+		}
+		for rows.Next() {
+			c := &competence.Competence{OrgID: orgID, Active: true}
+			if err := rows.Scan(&c.ID, &c.Framework, &c.SourceRef, &c.NameNL, &c.NameEN, &c.Category, &c.Layer, &c.Modified); err != nil {
+				rows.Close()
+				return nil, err
+			}
+			out = append(out, c)
+		}
+		rows.Close()
+		if err := rows.Err(); err != nil {
+			return nil, err
+		}
+	}
+	sort.Slice(out, func(i, j int) bool {
+		a, b := out[i], out[j]
+		if a.Category != b.Category {
+			return a.Category < b.Category
+		}
+		if na, nb := a.Name("nl"), b.Name("nl"); na != nb {
+			return na < nb
+		}
+		return a.ID < b.ID
+	})
+	return out, nil
 }

@@ -1,0 +1,106 @@
+package store
+
+import (
+	"context"
+	"fmt"
+	"strings"
+
+	"github.com/bakenhq/baken/internal/competence"
+)
+
+// level_packs holds, per person, all current levels as one fixed-layout
+// string (migration 0102): a matrix then reads one row per person, which
+// matters because the SQLite driver's cost is per row and column. It is
+// rebuilt from current_levels whenever they change, in the same
+// transaction.
+
+const packEntry = 36 + 3 + 27 // competence, level, validated, self, valid_until
+
+func appendPack(b *strings.Builder, c competence.Current) {
+	b.WriteString(c.CompetenceID)
+	b.WriteByte(byte('0' + c.Level))
+	if c.Validated {
+		b.WriteByte('1')
+	} else {
+		b.WriteByte('0')
+	}
+	b.WriteByte(byte('0' + c.SelfLevel))
+	if c.ValidUntil.IsZero() {
+		b.WriteByte('-')
+	} else {
+		b.WriteString(T(c.ValidUntil))
+	}
+}
+
+// unpack reads a person's packed levels.
+func unpack(person, v string, fn func(competence.Current)) error {
+	for len(v) > 0 {
+		if len(v) < 40 {
+			return fmt.Errorf("level pack: short entry %q", v)
+		}
+		c := competence.Current{PersonID: person, CompetenceID: v[0:36], Level: int(v[36] - '0'), Validated: v[37] == '1', SelfLevel: int(v[38] - '0')}
+		if v[39] == '-' {
+			v = v[40:]
+		} else {
+			if len(v) < 39+27 {
+				return fmt.Errorf("level pack: short date in %q", v)
+			}
+			t, ok := parseFixed(v[39 : 39+27])
+			if !ok {
+				return fmt.Errorf("level pack: bad date in %q", v)
+			}
+			c.ValidUntil = t
+			v = v[39+27:]
+		}
+		fn(c)
+	}
+	return nil
+}
+
+// repack rebuilds the packed levels of one person from current_levels.
+func (db *DB) repack(ctx context.Context, q Querier, orgID, personID string) error {
+	rows, err := q.QueryContext(ctx, `SELECT competence_id, level, validated, self_level, valid_until FROM current_levels
+		WHERE org_id = $1 AND person_id = $2 ORDER BY competence_id`, orgID, personID)
+	if err != nil {
+		return db.Err(err)
+	}
+	var b strings.Builder
+	for rows.Next() {
+		var c competence.Current
+		if err := rows.Scan(&c.CompetenceID, &c.Level, &c.Validated, &c.SelfLevel, Time{&c.ValidUntil}); err != nil {
+			rows.Close()
+			return err
+		}
+		appendPack(&b, c)
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return err
+	}
+	_, err = q.ExecContext(ctx, `INSERT INTO level_packs (org_id, person_id, packed) VALUES ($1, $2, $3)
+		ON CONFLICT (org_id, person_id) DO UPDATE SET packed = excluded.packed`, orgID, personID, b.String())
+	return db.Err(err)
+}
+
+// packAll builds every person's pack from a full derivation (sorted by
+// person), for RebuildCurrentLevels.
+func packAll(orgID string, all []competence.Current) [][]any {
+	var out [][]any
+	var b strings.Builder
+	cur := ""
+	flush := func() {
+		if cur != "" {
+			out = append(out, []any{orgID, cur, b.String()})
+		}
+		b.Reset()
+	}
+	for _, c := range all {
+		if c.PersonID != cur {
+			flush()
+			cur = c.PersonID
+		}
+		appendPack(&b, c)
+	}
+	flush()
+	return out
+}
