@@ -194,6 +194,7 @@ func BenchmarkQueryAgentVerb(b *testing.B) {
 			lat := make([]time.Duration, queries)
 			found := 0
 			b.StartTimer()
+			cpu0 := cpuTime()
 			for i := range lat {
 				q := url.Values{"agent": {fmt.Sprintf(`{"mbox":%q}`, GenAgentMbox(r.IntN(agents)))}, "verb": {GenVerb(r.IntN(10))}}
 				req := httptest.NewRequest("GET", "/xapi/statements?"+q.Encode(), nil)
@@ -211,11 +212,13 @@ func BenchmarkQueryAgentVerb(b *testing.B) {
 				found += len(res.Statements)
 			}
 			b.StopTimer()
+			cpu := cpuTime() - cpu0
 			sort.Slice(lat, func(i, j int) bool { return lat[i] < lat[j] })
 			ms := func(d time.Duration) float64 { return float64(d.Microseconds()) / 1000 }
 			b.ReportMetric(ms(lat[len(lat)/2]), "p50-ms")
 			b.ReportMetric(ms(lat[len(lat)*99/100]), "p99-ms")
 			b.ReportMetric(float64(found)/queries, "stmts/query")
+			b.ReportMetric(float64(cpu.Microseconds())/1000/queries, "cpu-ms/query")
 			b.ReportMetric(float64(total), "stored")
 			b.ReportMetric(0, "ns/op")
 		})
