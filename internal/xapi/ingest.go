@@ -160,7 +160,7 @@ func mergeKeys(a, b []store.XAPIKey) []store.XAPIKey {
 			k.add(x.Kind, x.Key, x.Direct)
 		}
 	}
-	return k.list
+	return withCombos(k.list)
 }
 
 // resolveRefKeys returns, for every statement id referenced by fresh, the
@@ -252,6 +252,8 @@ func propagateBackRefs(ctx context.Context, t *store.XAPITx, rows []*store.XAPIS
 			return err
 		}
 		ids = ids[:0:0]
+		var load []string
+		var todo []*store.XAPIStatement
 		for _, s := range refs {
 			if _, isNew := keysOf[s.ID]; isNew && depth == 0 {
 				// referenced within the same batch: keys already merged
@@ -260,11 +262,32 @@ func propagateBackRefs(ctx context.Context, t *store.XAPITx, rows []*store.XAPIS
 			if s.Verb == VerbVoided && depth == 0 {
 				*voidTargets = append(*voidTargets, s.RefID)
 			}
-			inherited := keysOf[s.RefID]
-			if err := t.AddKeys(ctx, s, inherited); err != nil {
+			todo = append(todo, s)
+			load = append(load, s.ID)
+		}
+		if len(todo) == 0 {
+			break
+		}
+		// The referencing statements' own keys, to pair their agents with
+		// the inherited verbs and the other way round.
+		own, err := t.Existing(ctx, load)
+		if err != nil {
+			return err
+		}
+		for _, s := range todo {
+			var mine []store.XAPIKey
+			if o, ok := own[s.ID]; ok {
+				var m map[string]any
+				if err := decodeJSON(o.Body, &m); err != nil {
+					return err
+				}
+				mine = statementKeys(m)
+			}
+			full := mergeKeys(mine, keysOf[s.RefID])
+			if err := t.AddKeys(ctx, s, full); err != nil {
 				return err
 			}
-			keysOf[s.ID] = inherited
+			keysOf[s.ID] = full
 			ids = append(ids, s.ID)
 		}
 	}

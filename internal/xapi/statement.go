@@ -25,7 +25,37 @@ const (
 	KindVerb         = "v"
 	KindActivity     = "o" // object, context activities, in sub-statements
 	KindRegistration = "r"
+	// KindAgentVerb pairs every direct agent with every verb, so that the
+	// most common query (a person's statements with a verb) reads one
+	// index range instead of checking each of the agent's statements.
+	KindAgentVerb = "g"
 )
+
+// agentVerbKey is the key of an agent and verb pair.
+func agentVerbKey(agent, verb string) string { return agent + "\x00" + verb }
+
+// withCombos recomputes the agent-verb pairs of a key set.
+func withCombos(keys []store.XAPIKey) []store.XAPIKey {
+	k := newKeySet()
+	var agents, verbs []string
+	for _, x := range keys {
+		switch {
+		case x.Kind == KindAgentVerb:
+			continue
+		case x.Kind == KindAgent && x.Direct:
+			agents = append(agents, x.Key)
+		case x.Kind == KindVerb:
+			verbs = append(verbs, x.Key)
+		}
+		k.add(x.Kind, x.Key, x.Direct)
+	}
+	for _, a := range agents {
+		for _, v := range verbs {
+			k.add(KindAgentVerb, agentVerbKey(a, v), true)
+		}
+	}
+	return k.list
+}
 
 // decodeJSON decodes one JSON value, keeping numbers as json.Number so that
 // they round-trip exactly, and refusing trailing data.
@@ -252,7 +282,7 @@ func statementKeys(m map[string]any) []store.XAPIKey {
 			k.add(KindRegistration, strings.ToLower(r), true)
 		}
 	}
-	return k.list
+	return withCombos(k.list)
 }
 
 func contextKeys(k *keySet, v any) {

@@ -346,7 +346,28 @@ func parseListQuery(p map[string][]string, format string, attach bool) (listQuer
 		}
 		q.Filters = append(q.Filters, store.XAPIKey{Kind: KindVerb, Key: v[0]})
 	}
+	// A narrow agent filter with a verb reads the agent-verb pairs: one
+	// index range instead of one lookup per statement of the agent.
+	if a, v := findFilter(q.Filters, KindAgent), findFilter(q.Filters, KindVerb); a >= 0 && v >= 0 && q.Filters[a].Direct {
+		pair := store.XAPIKey{Kind: KindAgentVerb, Key: agentVerbKey(q.Filters[a].Key, q.Filters[v].Key), Direct: true}
+		rest := []store.XAPIKey{pair}
+		for i, f := range q.Filters {
+			if i != a && i != v {
+				rest = append(rest, f)
+			}
+		}
+		q.Filters = rest
+	}
 	return q, nil
+}
+
+func findFilter(fs []store.XAPIKey, kind string) int {
+	for i, f := range fs {
+		if f.Kind == kind {
+			return i
+		}
+	}
+	return -1
 }
 
 // parseAgentParam reads an agent parameter (JSON) and returns its key. With

@@ -213,3 +213,50 @@ func TestStatementQueries(t *testing.T) {
 		}
 	})
 }
+
+// Statements that target others match the filters of their targets, also
+// in combination (agent of one, verb of the other) and when the target
+// arrives after the statement that references it.
+func TestStatementRefFilters(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		l := newLRS(t, db)
+		target := stmt()
+		target["actor"] = map[string]any{"mbox": "mailto:ben@example.com"}
+		target["verb"] = map[string]any{"id": "http://adlnet.gov/expapi/verbs/passed"}
+		ref := stmt()
+		ref["actor"] = map[string]any{"mbox": "mailto:andrew@example.com"}
+		ref["verb"] = map[string]any{"id": "http://example.com/verbs/confirmed"}
+		ref["object"] = map[string]any{"objectType": "StatementRef", "id": target["id"]}
+		// The referencing statement first, its target later.
+		l.expect(200, l.do("POST", "/xapi/statements", ref))
+		l.expect(200, l.do("POST", "/xapi/statements", target))
+		ids := func(query string) map[string]bool {
+			t.Helper()
+			var res result
+			l.expect(200, l.do("GET", "/xapi/statements?"+query, nil)).json(t, &res)
+			out := map[string]bool{}
+			for _, s := range res.Statements {
+				out[s["id"].(string)] = true
+			}
+			return out
+		}
+		tid, rid := target["id"].(string), ref["id"].(string)
+		for _, c := range []struct {
+			query       string
+			target, ref bool
+		}{
+			{q("agent", `{"mbox":"mailto:ben@example.com"}`), true, true},
+			{q("agent", `{"mbox":"mailto:ben@example.com"}`, "verb", "http://adlnet.gov/expapi/verbs/passed"), true, true},
+			{q("agent", `{"mbox":"mailto:andrew@example.com"}`, "verb", "http://adlnet.gov/expapi/verbs/passed"), false, true},
+			{q("agent", `{"mbox":"mailto:andrew@example.com"}`, "verb", "http://example.com/verbs/confirmed"), false, true},
+			{q("agent", `{"mbox":"mailto:ben@example.com"}`, "verb", "http://example.com/verbs/confirmed"), false, true},
+			{q("activity", "http://example.com/activities/cobot-teaching"), true, true},
+			{q("agent", `{"mbox":"mailto:andrew@example.com"}`, "verb", "http://adlnet.gov/expapi/verbs/failed"), false, false},
+		} {
+			got := ids(c.query)
+			if got[tid] != c.target || got[rid] != c.ref {
+				t.Errorf("%s: target %v ref %v, want %v %v", c.query, got[tid], got[rid], c.target, c.ref)
+			}
+		}
+	})
+}
