@@ -124,7 +124,7 @@ func TestBeaconJourney(t *testing.T) {
 			t.Fatal("the published item does not show on the employee's beacon as touching them")
 		}
 		// His own gap: 5-axis milling at level U (3), he has none.
-		if !regexp.MustCompile(`5-assig frezen <span class="badge gap">nog [0-9] niveau`).MatchString(body) {
+		if !regexp.MustCompile(`5-assig frezen</a> <span class="badge gap">nog [0-9] niveau`).MatchString(body) {
 			t.Errorf("the beacon does not show Jan's own 5-axis gap")
 		}
 		if !strings.Contains(body, "gepubliceerd") {
