@@ -52,6 +52,7 @@ type matrixView struct {
 	CanOrg      bool
 	CanValidate bool
 	Print       bool
+	ProjectWork int // contributions of this team's people awaiting validation (issue 8)
 }
 
 // canSeeAnyTeam: L&D, management and assessors see every team's matrix;
@@ -152,6 +153,9 @@ func (s *Server) matrixPage(w http.ResponseWriter, r *http.Request) {
 	// A team lead validates in their own team; L&D anywhere (CanRecord
 	// decides per person again when the cell is saved).
 	v.CanValidate = st.Principal.HasAny(core.RoleLearning) || (f.Team != "" && st.Principal.Has(core.RoleTeamLead) && teamLedBy(teams, f.Team, st.Principal.PersonID))
+	if v.CanValidate && f.Team != "" {
+		v.ProjectWork = s.projectWorkToValidate(r, f.Team)
+	}
 	if v.CanOrg {
 		v.Sites, _ = s.db.Sites(ctx, st.Org.ID)
 	}

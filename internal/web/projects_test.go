@@ -122,6 +122,9 @@ func TestLearningByDoingJourney(t *testing.T) {
 		if _, body := lead.get("/reflections"); !strings.Contains(body, "/contributions/"+cs[0].ID) {
 			t.Fatal("the team lead does not see the work to validate")
 		}
+		if _, body := lead.get("/matrix"); !strings.Contains(body, `href="/reflections#validate"`) {
+			t.Fatal("the team matrix does not point to the project work to validate")
+		}
 		if code, _ := op.post("/contributions/"+cs[0].ID, url.Values{"accept": {"1"}}); code != http.StatusForbidden {
 			t.Fatalf("operator validates himself: %d", code)
 		}

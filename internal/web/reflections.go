@@ -239,3 +239,20 @@ func (s *Server) setNextStep(w http.ResponseWriter, r *http.Request) {
 	}
 	http.Redirect(w, r, "/reflections", http.StatusSeeOther)
 }
+
+// projectWorkToValidate counts project work of a team's people that waits
+// for validation (shown on the team's matrix).
+func (s *Server) projectWorkToValidate(r *http.Request, teamID string) int {
+	cs, err := s.db.Contributions(r.Context(), From(r).Org.ID, store.ContributionFilter{TeamIDs: []string{teamID}, Status: project.AwaitingValidation})
+	if err != nil {
+		s.log.Warn("project work to validate", "err", err)
+		return 0
+	}
+	n := 0
+	for _, c := range cs {
+		if c.PersonID != From(r).Principal.PersonID {
+			n++
+		}
+	}
+	return n
+}
