@@ -266,6 +266,17 @@ func TestMaintainedLevelsMatchDerivation(t *testing.T) {
 				t.Fatalf("maintained %+v\nderived %+v", m, d)
 			}
 		}
+		// The matrix reads the per-person packs: they agree too.
+		mx, err := db.Matrix(ctx, org.ID, store.MatrixQuery{PersonIDs: people, CompetenceIDs: comps}, now)
+		must(t, err)
+		for i, p := range mx.People {
+			for j, c := range mx.Competences {
+				cell, m := mx.Cells[i][j], got[[2]string{p.ID, c.ID}]
+				if cell.Level != m.Level || cell.Validated != m.Validated || cell.SelfLevel != m.SelfLevel || !cell.ValidUntil.Equal(m.ValidUntil) {
+					t.Fatalf("matrix cell %+v, maintained %+v", cell.Current, m)
+				}
+			}
+		}
 	})
 }
 

@@ -79,11 +79,6 @@ func (db *DB) AddEvidenceBatch(ctx context.Context, orgID string, evs []*compete
 				return err
 			}
 		}
-		for p := range people {
-			if err := db.repack(ctx, tx, orgID, p); err != nil {
-				return err
-			}
-		}
 		return nil
 	})
 }
@@ -133,7 +128,11 @@ func (db *DB) rederive(ctx context.Context, q Querier, orgID, personID, competen
 	if err := rows.Err(); err != nil {
 		return err
 	}
-	return db.putCurrent(ctx, q, orgID, acc.Result())
+	c := acc.Result()
+	if err := db.putCurrent(ctx, q, orgID, c); err != nil {
+		return err
+	}
+	return db.patchPack(ctx, q, orgID, c)
 }
 
 func (db *DB) putCurrent(ctx context.Context, q Querier, orgID string, c competence.Current) error {
@@ -172,15 +171,8 @@ func (db *DB) RefreshExpired(ctx context.Context, orgID string, now time.Time) (
 			pairs = append(pairs, p)
 		}
 		rows.Close()
-		repack := map[string]bool{}
 		for _, p := range pairs {
 			if err := db.rederive(ctx, tx, orgID, p[0], p[1], now); err != nil {
-				return err
-			}
-			repack[p[0]] = true
-		}
-		for p := range repack {
-			if err := db.repack(ctx, tx, orgID, p); err != nil {
 				return err
 			}
 		}

@@ -2,6 +2,7 @@ package store
 
 import (
 	"context"
+	"database/sql"
 	"fmt"
 	"strings"
 
@@ -57,28 +58,35 @@ func unpack(person, v string, fn func(competence.Current)) error {
 	return nil
 }
 
-// repack rebuilds the packed levels of one person from current_levels.
-func (db *DB) repack(ctx context.Context, q Querier, orgID, personID string) error {
-	rows, err := q.QueryContext(ctx, `SELECT competence_id, level, validated, self_level, valid_until FROM current_levels
-		WHERE org_id = $1 AND person_id = $2 ORDER BY competence_id`, orgID, personID)
-	if err != nil {
+// patchPack puts one re-derived level into its person's pack: one row
+// read and one written, whatever the number of levels the person has.
+func (db *DB) patchPack(ctx context.Context, q Querier, orgID string, c competence.Current) error {
+	var old string
+	err := q.QueryRowContext(ctx, `SELECT packed FROM level_packs WHERE org_id = $1 AND person_id = $2`, orgID, c.PersonID).Scan(&old)
+	if err != nil && err != sql.ErrNoRows {
 		return db.Err(err)
 	}
 	var b strings.Builder
-	for rows.Next() {
-		var c competence.Current
-		if err := rows.Scan(&c.CompetenceID, &c.Level, &c.Validated, &c.SelfLevel, Time{&c.ValidUntil}); err != nil {
-			rows.Close()
-			return err
+	b.Grow(len(old) + packEntry)
+	done := false
+	err = unpack(c.PersonID, old, func(x competence.Current) {
+		switch {
+		case x.CompetenceID == c.CompetenceID:
+			return // replaced below, in order
+		case !done && x.CompetenceID > c.CompetenceID:
+			appendPack(&b, c)
+			done = true
 		}
-		appendPack(&b, c)
-	}
-	rows.Close()
-	if err := rows.Err(); err != nil {
+		appendPack(&b, x)
+	})
+	if err != nil {
 		return err
 	}
+	if !done {
+		appendPack(&b, c)
+	}
 	_, err = q.ExecContext(ctx, `INSERT INTO level_packs (org_id, person_id, packed) VALUES ($1, $2, $3)
-		ON CONFLICT (org_id, person_id) DO UPDATE SET packed = excluded.packed`, orgID, personID, b.String())
+		ON CONFLICT (org_id, person_id) DO UPDATE SET packed = excluded.packed`, orgID, c.PersonID, b.String())
 	return db.Err(err)
 }
 
