@@ -3,7 +3,9 @@ package openlearning
 import (
 	"bytes"
 	"errors"
+	"fmt"
 	"strings"
+	"syscall"
 	"testing"
 
 	"github.com/bakenhq/baken/internal/catalogue"
@@ -204,4 +206,35 @@ func FuzzParseCourses(f *testing.F) {
 			}
 		}
 	})
+}
+
+// BenchmarkParseCourses parses a course file at the 5 MB limit.
+func BenchmarkParseCourses(b *testing.B) {
+	var buf bytes.Buffer
+	buf.WriteString("title_nl,title_en,description_en,url,provider,hours,cost,certificate,visibility,competences\n")
+	rows := 0
+	for buf.Len() < MaxCourseImportBytes-400 {
+		fmt.Fprintf(&buf, "Cursus %d,Course %d,\"A course about welding, machining and safety, number %d.\",https://example.edu/c/%d,TTU,12,450.00,yes,partners,Welding:2; http://data.europa.eu/esco/skill/abc-123:1\n", rows, rows, rows, rows)
+		rows++
+	}
+	data := buf.Bytes()
+	b.SetBytes(int64(len(data)))
+	cpu0 := cpuTime()
+	for b.Loop() {
+		res, err := ParseCourses(data, testLookup)
+		if err != nil || !res.Valid() {
+			b.Fatal(err)
+		}
+	}
+	b.ReportMetric(float64(b.Elapsed().Milliseconds())/float64(b.N), "ms/file")
+	// The machine is shared: process CPU time (all threads, GC included)
+	// says more than wall time under load.
+	b.ReportMetric((cpuTime()-cpu0)/float64(b.N), "cpu-ms/file")
+	b.ReportMetric(float64(rows), "rows/file")
+}
+
+func cpuTime() float64 {
+	var ru syscall.Rusage
+	_ = syscall.Getrusage(syscall.RUSAGE_SELF, &ru)
+	return float64(ru.Utime.Nano()+ru.Stime.Nano()) / 1e6
 }

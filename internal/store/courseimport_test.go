@@ -3,9 +3,11 @@ package store_test
 import (
 	"context"
 	"errors"
+	"fmt"
 	"testing"
 
 	"github.com/bakenhq/baken/internal/catalogue"
+	"github.com/bakenhq/baken/internal/competence"
 	"github.com/bakenhq/baken/internal/core"
 	"github.com/bakenhq/baken/internal/openlearning"
 	"github.com/bakenhq/baken/internal/store"
@@ -135,4 +137,34 @@ func TestImportOpenCourses(t *testing.T) {
 			t.Fatalf("B reads TTU's internal course: %v", err)
 		}
 	})
+}
+
+// BenchmarkImportOpenCourses stores 2,000 courses with one outcome each in
+// one transaction, on each engine.
+func BenchmarkImportOpenCourses(b *testing.B) {
+	for _, engine := range []store.Engine{store.SQLite, store.Postgres} {
+		b.Run(string(engine), func(b *testing.B) {
+			db := storetest.Open(b, engine)
+			ctx := context.Background()
+			org := &tenancy.Organisation{Kind: tenancy.Provider, Name: "TTU", Slug: "ttu"}
+			must2(b, db.CreateOrganisation(ctx, org))
+			c := &competence.Competence{NameEN: "Welding", Active: true}
+			must2(b, db.CreateCompetence(ctx, org.ID, c))
+			const n = 2000
+			round := 0
+			for b.Loop() {
+				courses := make([]store.ImportedCourse, n)
+				for i := range courses {
+					courses[i] = store.ImportedCourse{
+						Item: &catalogue.Item{TitleEN: fmt.Sprintf("Course %d-%d", round, i), URL: "https://ttu.example/c", Minutes: 600, Status: catalogue.Published,
+							Outcomes: []catalogue.Outcome{{CompetenceID: c.ID, Level: 2}}},
+						Detail: &openlearning.CourseDetail{Provider: "TTU", CostCents: 45000, Certificate: true},
+					}
+				}
+				round++
+				must2(b, db.ImportOpenCourses(ctx, org.ID, "", courses))
+			}
+			b.ReportMetric(float64(b.Elapsed().Milliseconds())/float64(b.N), "ms/2000-courses")
+		})
+	}
 }
