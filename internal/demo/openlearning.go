@@ -6,8 +6,10 @@ import (
 	"time"
 
 	"github.com/bakenhq/baken/internal/catalogue"
+	"github.com/bakenhq/baken/internal/catalogue/catindex"
 	"github.com/bakenhq/baken/internal/competence"
 	"github.com/bakenhq/baken/internal/openlearning"
+	"github.com/bakenhq/baken/internal/search"
 	"github.com/bakenhq/baken/internal/store"
 	"github.com/bakenhq/baken/internal/tenancy"
 )
@@ -188,6 +190,10 @@ func seedOpenLearning(ctx context.Context, db *store.DB, c *Company) error {
 		if err := db.Enrol(ctx, c.Org.ID, jan.ID, path.ID); err != nil {
 			return err
 		}
+	}
+	// The university's courses are found in search by its partners.
+	if _, err := catindex.Reindex(ctx, db, search.NewIndex(db), c.Provider.ID); err != nil {
+		return err
 	}
 	// A welder finished VCA; Henk assigned CAM to one of his CNC people,
 	// due last month and not done.

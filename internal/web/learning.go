@@ -199,6 +199,7 @@ func (s *Server) createCourse(w http.ResponseWriter, r *http.Request) {
 		s.renderCourseForm(w, r, Status(err), it, d, f.Get("cost"), err)
 		return
 	}
+	s.reindexItem(r, it)
 	s.Flash(w, r, "flash.saved")
 	http.Redirect(w, r, "/learning/courses/"+it.ID, http.StatusSeeOther)
 }

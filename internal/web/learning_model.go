@@ -6,6 +6,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/bakenhq/baken/internal/beacon"
 	"github.com/bakenhq/baken/internal/gap"
 	"github.com/bakenhq/baken/internal/i18n"
 	"github.com/bakenhq/baken/internal/recommend"
@@ -26,7 +27,10 @@ type recCache struct {
 }
 
 func (s *Server) recModel(ctx context.Context, orgID string) (*recModel, error) {
-	gv, err := s.db.GapVersion(ctx, orgID)
+	// The gap model is the beacon's, shared with the roadmap pages; only the
+	// recommendable catalogue is built here, again when the model or the
+	// items change.
+	m, err := beacon.For(s.db).Model(ctx, orgID, false)
 	if err != nil {
 		return nil, err
 	}
@@ -34,8 +38,7 @@ func (s *Server) recModel(ctx context.Context, orgID string) (*recModel, error) 
 	if err != nil {
 		return nil, err
 	}
-	now := time.Now().UTC()
-	key := gv + "#" + iv + "#" + now.Format("2006-01-02")
+	key := fmt.Sprintf("%p#%s", m, iv)
 	s.recs.mu.Lock()
 	if s.recs.models == nil {
 		s.recs.models = map[string]*recModel{}
@@ -45,11 +48,6 @@ func (s *Server) recModel(ctx context.Context, orgID string) (*recModel, error) 
 		return rm, nil
 	}
 	s.recs.mu.Unlock()
-	in, err := s.db.GapInput(ctx, orgID, now, false)
-	if err != nil {
-		return nil, err
-	}
-	m := gap.Build(in)
 	cands, err := s.db.Candidates(ctx, orgID)
 	if err != nil {
 		return nil, err

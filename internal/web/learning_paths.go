@@ -108,6 +108,7 @@ func (s *Server) createPath(w http.ResponseWriter, r *http.Request) {
 		s.renderPathForm(w, r, Status(err), it, p, err)
 		return
 	}
+	s.reindexItem(r, it)
 	s.Flash(w, r, "flash.saved")
 	http.Redirect(w, r, "/learning/paths/"+it.ID, http.StatusSeeOther)
 }

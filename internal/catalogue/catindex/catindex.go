@@ -24,6 +24,18 @@ var _ Indexer = (*search.Index)(nil)
 // ItemURL is where an item's page lives.
 func ItemURL(id string) string { return "/learn/" + id }
 
+// TypedItemURL is where an item's page lives by its type: open courses and
+// learning paths have pages of their own (enrolment, progress).
+func TypedItemURL(it *catalogue.Item) string {
+	switch it.Type {
+	case catalogue.OpenCourse:
+		return "/learning/courses/" + it.ID
+	case catalogue.Path:
+		return "/learning/paths/" + it.ID
+	}
+	return ItemURL(it.ID)
+}
+
 // PlaceURL is where a place's page lives; its QR code carries this path.
 func PlaceURL(code string) string { return "/p/" + code }
 
@@ -44,7 +56,7 @@ func ItemDoc(it *catalogue.Item) (d search.Doc, ok bool) {
 		Competences: it.CompetenceIDs(),
 		Minutes:     it.Minutes,
 		Boost:       0.5,
-		URL:         ItemURL(it.ID),
+		URL:         TypedItemURL(it),
 	}
 	// The title in the item's main language; both titles as labels so a
 	// Dutch and an English reader each see their own.
