@@ -333,7 +333,16 @@ func TestPlaceJourney(t *testing.T) {
 		// 7. No network: the place and the instruction open again; a page
 		// never visited answers with the offline notice, which proves the
 		// network is really off for the service worker too.
+		// He also opens the lathe's place page once, without opening its
+		// instructions: they are kept for offline use with the page.
+		apptest.Open(t, jan, s.URL+"/p/HGL-CNC-01")
+		waitFor(t, jan, "lathe page kept for offline use", `document.documentElement.dataset.offline === 'ready'`)
+		lathe := apptest.Eval[string](t, jan, `document.querySelector('.big-links a').getAttribute('href')`)
 		goOffline(t, jan)
+		apptest.Open(t, jan, s.URL+lathe)
+		if got := apptest.Text(t, jan, "main h1"); got != "Gereedschap wisselen DMG Mori NLX 2500" {
+			t.Errorf("offline, an instruction of a visited place (never opened itself) shows %q", got)
+		}
 		apptest.Open(t, jan, qrURL)
 		if got := apptest.Text(t, jan, "main h1"); got != "Kantbank Trumpf TruBend 5130" {
 			t.Errorf("offline, the place page shows %q", got)

@@ -170,7 +170,8 @@ func (s *Server) itemPage(w http.ResponseWriter, r *http.Request) {
 			v.Steps = append(v.Steps, stepView{N: i + 1, HTML: markdown.HTML(step.Text(st.Lang)), Media: media[step.MediaID], Link: step.Link})
 		}
 	}
-	if !shared && it.Status == catalogue.Published && v.Done == "" {
+	// The service worker keeping a page for offline use is not a reader.
+	if !shared && it.Status == catalogue.Published && v.Done == "" && r.Header.Get("X-Baken-Prefetch") == "" {
 		u := &catalogue.Usage{ItemID: it.ID, PersonID: p.PersonID, Kind: catalogue.UseView}
 		if v.Place != nil {
 			u.PlaceID = v.Place.ID

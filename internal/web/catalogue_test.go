@@ -194,6 +194,18 @@ func TestCatalogueJourneyHTTP(t *testing.T) {
 			t.Errorf("media: %v %v", err, res.Header)
 		}
 		res.Body.Close()
+		// A prefetch by the service worker is not counted as a view.
+		before, _ := db.ItemUsage(ctx, org, it.ID)
+		req, _ := http.NewRequest("GET", srv.URL+"/learn/"+it.ID+"?place=HGL-CNC-01", nil)
+		req.Header.Set("X-Baken-Prefetch", "1")
+		if res, err := fleur.c.Do(req); err != nil || res.StatusCode != 200 {
+			t.Fatalf("prefetch: %v", err)
+		} else {
+			res.Body.Close()
+		}
+		if after, _ := db.ItemUsage(ctx, org, it.ID); after.Count("view") != before.Count("view") {
+			t.Errorf("a prefetch counted as a view: %d → %d", before.Count("view"), after.Count("view"))
+		}
 		for i := 0; i < 2; i++ {
 			if code, _ := fleur.post("/learn/"+it.ID+"/use", url.Values{"kind": {"done"}, "place": {"HGL-CNC-01"}}); code != http.StatusSeeOther {
 				t.Fatalf("done: %d", code)

@@ -10,6 +10,9 @@ if ('serviceWorker' in navigator) {
       const urls = [location.pathname + location.search];
       document.querySelectorAll('link[rel=stylesheet][href], link[rel=icon][href], script[src], img[src], video[src]')
         .forEach((el) => urls.push(el.getAttribute('href') || el.getAttribute('src')));
+      // On a place page, also keep its instructions: the worker who scanned
+      // the label may walk to where there is no Wi-Fi.
+      document.querySelectorAll('.big-links a[href^="/learn/"]').forEach((a) => urls.push(a.getAttribute('href')));
       reg.active.postMessage({ cache: urls });
     })
     .catch(() => {});

@@ -54,6 +54,8 @@ self.addEventListener('message', (e) => {
   e.waitUntil(caches.open(CACHE).then((c) => Promise.all(urls.map((s) => {
     const u = new URL(s, location.origin);
     if (u.origin !== location.origin || !cacheable(u)) return null;
-    return fetch(u, { credentials: 'same-origin' }).then((res) => put(u, res)).catch(() => null);
+    // Marked as a prefetch, so that keeping a page is not counted as
+    // someone reading it.
+    return fetch(u, { credentials: 'same-origin', headers: { 'X-Baken-Prefetch': '1' } }).then((res) => put(u, res)).catch(() => null);
   }))).then(() => e.source && e.source.postMessage({ cached: urls.length })));
 });
