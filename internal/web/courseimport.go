@@ -1,6 +1,7 @@
 package web
 
 import (
+	"github.com/bakenhq/baken/internal/catalogue/catindex"
 	"net/http"
 	"strconv"
 
@@ -75,6 +76,11 @@ func (s *Server) courseImportCommit(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	s.audit(r, st.Org.ID, st.Principal.PersonID, "courses.import", "", strconv.Itoa(len(res.Rows))+" open courses")
+	// The new courses become findable at once; unchanged documents cost
+	// the index nothing.
+	if _, err := catindex.Reindex(r.Context(), s.db, s.indexer(), st.Org.ID); err != nil {
+		s.log.Error("search index after course import", "err", err)
+	}
 	v.Done = len(res.Rows)
 	s.Render(w, r, http.StatusOK, "course_import.html", v)
 }

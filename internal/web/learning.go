@@ -12,6 +12,7 @@ import (
 	"github.com/bakenhq/baken/internal/catalogue"
 	"github.com/bakenhq/baken/internal/competence"
 	"github.com/bakenhq/baken/internal/core"
+	"github.com/bakenhq/baken/internal/i18n"
 	"github.com/bakenhq/baken/internal/openlearning"
 	"github.com/bakenhq/baken/internal/store"
 	"github.com/bakenhq/baken/internal/tenancy"
@@ -32,6 +33,7 @@ func (s *Server) registerLearning() {
 	m.HandleFunc("POST /learning/items/{id}/drop", s.Authed(s.drop))
 	m.HandleFunc("GET /teams/{id}/plan", s.Authed(s.teamPlanPage))
 	m.HandleFunc("POST /teams/{id}/plan", s.Authed(s.assignPlan))
+	m.HandleFunc("POST /teams/{id}/assign", s.Authed(s.assignOne))
 	s.registerPaths()
 	AddNav(NavEntry{Href: "/learning", LabelKey: "nav.learning"})
 	AddHomeSection(HomeSection{Order: 20, Render: s.homeRecommendations})
@@ -109,6 +111,7 @@ func (s *Server) coursesPage(w http.ResponseWriter, r *http.Request) {
 
 type courseFormView struct {
 	Page
+	ProposalID  string // set when the provider turns a proposal into this course
 	Item        *catalogue.Item
 	Detail      *openlearning.CourseDetail
 	Cost        string
@@ -121,7 +124,8 @@ type courseFormView struct {
 func (s *Server) renderCourseForm(w http.ResponseWriter, r *http.Request, status int, it *catalogue.Item, d *openlearning.CourseDetail, cost string, err error) {
 	st := From(r)
 	ctx := r.Context()
-	v := courseFormView{Page: s.NewPage(r, "learning.course_new"), Item: it, Detail: d, Cost: cost, IsProvider: st.Org.Kind == tenancy.Provider}
+	v := courseFormView{Page: s.NewPage(r, "learning.course_new"), Item: it, Detail: d, Cost: cost, IsProvider: st.Org.Kind == tenancy.Provider,
+		ProposalID: r.FormValue("proposal")}
 	var lerr error
 	if v.Competences, _, lerr = s.db.Competences(ctx, st.Org.ID, competence.Filter{Limit: 1000}); lerr == nil {
 		v.Scale, lerr = s.db.Scale(ctx, st.Org.ID)
@@ -145,8 +149,19 @@ func (s *Server) newCoursePage(w http.ResponseWriter, r *http.Request) {
 	if From(r).Org.Kind == tenancy.Provider {
 		vis = catalogue.VisPartners
 	}
-	s.renderCourseForm(w, r, http.StatusOK, &catalogue.Item{Type: catalogue.OpenCourse, Visibility: vis, Minutes: 600},
-		&openlearning.CourseDetail{Currency: "EUR", Certificate: true}, "0", nil)
+	it := &catalogue.Item{Type: catalogue.OpenCourse, Visibility: vis, Minutes: 600}
+	d := &openlearning.CourseDetail{Currency: "EUR", Certificate: true}
+	// A provider turning a proposal into an offer starts from the proposal.
+	if id := r.URL.Query().Get("proposal"); id != "" {
+		p, err := s.db.Proposal(r.Context(), From(r).Org.ID, id)
+		if err != nil || p.SideOf(From(r).Org.ID) != openlearning.ProviderSide {
+			s.NotFound(w, r)
+			return
+		}
+		it.TitleNL, it.BodyNL, it.Visibility = p.Title, p.Description, catalogue.VisPartners
+		d.Provider, d.Schedule = From(r).Org.Name, p.Timing
+	}
+	s.renderCourseForm(w, r, http.StatusOK, it, d, "0", nil)
 }
 
 // parseCost reads "120", "120.50" or "120,50" as cents.
@@ -200,6 +215,12 @@ func (s *Server) createCourse(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	s.reindexItem(r, it)
+	if pid := f.Get("proposal"); pid != "" {
+		msg := i18n.T(st.Lang, "proposals.offered_as", it.Title(st.Lang))
+		if err := s.db.ActOnProposal(r.Context(), st.Org.ID, st.Principal.PersonID, pid, openlearning.EventOffered, msg, it.ID); err != nil {
+			s.log.Warn("proposal offer", "proposal", pid, "err", err)
+		}
+	}
 	s.Flash(w, r, "flash.saved")
 	http.Redirect(w, r, "/learning/courses/"+it.ID, http.StatusSeeOther)
 }

@@ -8,6 +8,7 @@ import (
 	"github.com/bakenhq/baken/internal/core"
 	"github.com/bakenhq/baken/internal/gap"
 	"github.com/bakenhq/baken/internal/openlearning"
+	"github.com/bakenhq/baken/internal/store"
 	"github.com/bakenhq/baken/internal/tenancy"
 )
 
@@ -40,6 +41,8 @@ type teamPlanView struct {
 	Today      time.Time
 	CanPropose bool
 	Pending    []openlearning.PendingValidation
+	Members    []*tenancy.Person
+	Items      []*store.Candidate
 }
 
 // mayPlanTeam: the team's lead, or L&D, management and the admin.
@@ -109,6 +112,15 @@ func (s *Server) teamPlanPage(w http.ResponseWriter, r *http.Request) {
 		s.Fail(w, r, err)
 		return
 	}
+	active := true
+	if v.Members, _, err = s.db.People(ctx, st.Org.ID, tenancy.PeopleFilter{TeamID: t.ID, Active: &active, Limit: 500}); err != nil {
+		s.Fail(w, r, err)
+		return
+	}
+	if v.Items, err = s.db.Candidates(ctx, st.Org.ID); err != nil {
+		s.Fail(w, r, err)
+		return
+	}
 	for _, row := range rows {
 		p := rm.m.People[row.Person]
 		pv := planRowView{PersonName: p.Name, Comp: rm.m.Comps[row.Need.Comp].Name(st.Lang), From: row.Need.AtDate, To: row.Need.Required,
@@ -162,6 +174,37 @@ func (s *Server) assignPlan(w http.ResponseWriter, r *http.Request) {
 	}
 	if n == 0 {
 		s.Fail(w, r, core.Invalid("row", "tick at least one row"))
+		return
+	}
+	s.Flash(w, r, "teamplan.assigned")
+	http.Redirect(w, r, "/teams/"+t.ID+"/plan", http.StatusSeeOther)
+}
+
+// assignOne assigns one item or path to one member of the team with a due
+// date, outside the proposed plan.
+func (s *Server) assignOne(w http.ResponseWriter, r *http.Request) {
+	t := s.loadPlanTeam(w, r)
+	if t == nil {
+		return
+	}
+	st := From(r)
+	personID, itemID := r.PostFormValue("person_id"), r.PostFormValue("item_id")
+	due, err := time.Parse("2006-01-02", r.PostFormValue("due"))
+	if err != nil {
+		s.Fail(w, r, core.Invalid("due", "is not a date (YYYY-MM-DD)"))
+		return
+	}
+	if y, m, d := time.Now().UTC().Date(); due.Before(time.Date(y, m, d, 0, 0, 0, 0, time.UTC)) {
+		s.Fail(w, r, core.Invalid("due", "lies in the past"))
+		return
+	}
+	p, err := s.db.Person(r.Context(), st.Org.ID, personID)
+	if err != nil || p.TeamID != t.ID {
+		s.Fail(w, r, core.Invalid("person_id", "names someone outside the team"))
+		return
+	}
+	if err := s.db.Assign(r.Context(), st.Org.ID, st.Principal.PersonID, p.ID, itemID, due); err != nil {
+		s.Fail(w, r, err)
 		return
 	}
 	s.Flash(w, r, "teamplan.assigned")

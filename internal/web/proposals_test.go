@@ -93,6 +93,17 @@ func TestCourseProposalBetweenPartners(t *testing.T) {
 		if err != nil || p.Status != openlearning.Accepted || len(p.Events) != 3 {
 			t.Fatalf("after accepting: %v %+v", err, p)
 		}
+		// The provider turns it into a course offer.
+		if code, body := uni.get("/learning/courses/new?proposal=" + id); code != 200 || !strings.Contains(body, "Cobot-lassen voor operators") {
+			t.Fatalf("course form from the proposal: %d", code)
+		}
+		if code, body := uni.post("/learning/courses", url.Values{"proposal": {id}, "title_nl": {"Cobot-lassen voor operators"}, "url": {"https://ttu.example/cobot"},
+			"provider": {"TTU"}, "hours": {"12"}, "cost": {"0"}, "currency": {"EUR"}, "visibility": {"partners"}}); code != http.StatusSeeOther {
+			t.Fatalf("offer: %d %s", code, body)
+		}
+		if p, _ := db.Proposal(ctx, hofman.ID, id); p.Status != openlearning.Offered || p.OfferItemID == "" {
+			t.Fatalf("after the offer: %s %q", p.Status, p.OfferItemID)
+		}
 		_, body := hr.get("/proposals/" + id)
 		if !regexp.MustCompile(`Hoeveel laservaring`).MatchString(body) || !strings.Contains(body, "We ontwikkelen hem samen.") {
 			t.Fatal("the company does not see the provider's answers")
@@ -117,7 +128,7 @@ func TestCourseProposalBetweenPartners(t *testing.T) {
 		if code, _ := els.post("/proposals/"+id+"/act", url.Values{"kind": {"comment"}, "message": {"hallo"}}); code != http.StatusNotFound {
 			t.Fatalf("another organisation comments: %d", code)
 		}
-		if p, _ := db.Proposal(ctx, hofman.ID, id); len(p.Events) != 3 {
+		if p, _ := db.Proposal(ctx, hofman.ID, id); len(p.Events) != 4 {
 			t.Fatalf("events after foreign attempts: %d", len(p.Events))
 		}
 	})
