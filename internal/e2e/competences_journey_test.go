@@ -66,7 +66,7 @@ func TestCompetenceJourney(t *testing.T) {
 	}
 
 	// L&D: role profile from the ESCO occupation.
-	hr := apptest.Browser(t, 1280, 900, 4*time.Minute)
+	hr := apptest.Browser(t, 1280, 900, 8*time.Minute)
 	signIn(hr, coordinator, demo.Password)
 	apptest.Open(t, hr, s.URL+"/roles/occupation?q=CNC")
 	apptest.Screenshot(t, hr, "occupation-search")
@@ -98,7 +98,7 @@ func TestCompetenceJourney(t *testing.T) {
 	}
 	// Jan gets the new profile.
 	apptest.Open(t, hr, s.URL+"/people/"+janID+"/skills")
-	apptest.Eval[bool](t, hr, `(() => { document.querySelector('details').open = true; document.querySelector('input[name=profile][value="`+rp.ID+`"]').checked = true; return true })()`)
+	apptest.Eval[bool](t, hr, `(() => { document.querySelector('#roles-edit').open = true; document.querySelector('input[name=profile][value="`+rp.ID+`"]').checked = true; return true })()`)
 	apptest.ClickAndLoad(t, hr, `form[action$="/roles"] button[type=submit]`)
 	// A campaign for the machining team over three of the new competences.
 	apptest.Open(t, hr, s.URL+"/campaigns")
@@ -116,7 +116,7 @@ func TestCompetenceJourney(t *testing.T) {
 	campaignPath := apptest.Eval[string](t, hr, `location.pathname`)
 
 	// Jan self-assesses on a phone.
-	jan := apptest.Browser(t, phoneWidth, phoneHeight, 4*time.Minute)
+	jan := apptest.Browser(t, phoneWidth, phoneHeight, 8*time.Minute)
 	signIn(jan, "1001", "1234")
 	apptest.Open(t, jan, s.URL+campaignPath+"/review")
 	apptest.NoHorizontalScroll(t, jan, "review form")
@@ -131,7 +131,7 @@ func TestCompetenceJourney(t *testing.T) {
 	apptest.Screenshot(t, jan, "own-skills")
 
 	// The team lead validates one of them in the matrix, in Dutch.
-	henk := apptest.Browser(t, 1280, 900, 4*time.Minute)
+	henk := apptest.Browser(t, 1280, 900, 8*time.Minute)
 	signIn(henk, "henk.smit@hofman.example", demo.Password)
 	cid := rp.Requirements[0].CompetenceID
 	apptest.Open(t, henk, s.URL+"/matrix?team="+team)
