@@ -125,7 +125,7 @@ func TestBeaconJourney(t *testing.T) {
 		}
 		// His own gap: 5-axis milling at level U (3), he has none.
 		if !regexp.MustCompile(`5-assig frezen</a> <span class="badge gap">nog [0-9] niveau`).MatchString(body) {
-			t.Errorf("the beacon does not show Jan's own 5-axis gap")
+			t.Errorf("the beacon does not show Jan's own 5-axis gap: %s", between(body, "5-assig", "</li>"))
 		}
 		if !strings.Contains(body, "gepubliceerd") {
 			t.Error("what changed does not mention the publication")
