@@ -82,6 +82,9 @@ func TestOpenLearningJourney(t *testing.T) {
 		if _, home := op.get("/"); !strings.Contains(home, "Aanbevolen voor jou") {
 			t.Fatal("the home page has no recommendations")
 		}
+		if _, beacon := op.get("/beacon"); !strings.Contains(beacon, "Aanbevolen voor jou") {
+			t.Fatal("the beacon page has no recommendations")
+		}
 		cs, _ := db.OpenCourses(ctx, hofman.ID, false)
 		var courseID string
 		for _, c := range cs {

@@ -61,6 +61,7 @@ type beaconView struct {
 	For        *tenancy.Person
 	OwnPage    bool
 	Objectives []*roadmap.Objective
+	Recs       template.HTML // learning recommended for the person's gaps
 }
 
 type rmChangeView struct {
@@ -88,6 +89,7 @@ func (s *Server) beaconPage(w http.ResponseWriter, r *http.Request) {
 	st := From(r)
 	ctx := r.Context()
 	v := beaconView{Page: s.NewPage(r, "beacon.title"), CanEdit: roadmap.CanEdit(*st.Principal), For: st.Person, OwnPage: true}
+	v.Recs = s.homeRecommendations(r)
 	m, err := s.gapModel(r, false)
 	if err != nil {
 		s.Fail(w, r, err)
