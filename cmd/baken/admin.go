@@ -239,44 +239,13 @@ func importCmd(ctx context.Context, e *env, args []string) error {
 }
 
 func importPeople(ctx context.Context, e *env, args []string) error {
-	fs := newFlags(e, "import people", "FILE.csv --org SLUG")
-	var d dbFlags
-	d.register(fs, e)
-	orgSlug := fs.String("org", "", "organisation code (slug)")
-	// Accept the file before or after the flags.
-	var file string
-	if len(args) > 0 && !strings.HasPrefix(args[0], "-") {
-		file, args = args[0], args[1:]
-	}
-	if err := parse(fs, args); err != nil {
-		return err
-	}
-	if file == "" && fs.NArg() > 0 {
-		file = fs.Arg(0)
-	}
-	if file == "" || *orgSlug == "" {
-		return usageError{"usage: baken import people FILE.csv --org SLUG"}
-	}
-	info, err := os.Stat(file)
+	in, err := openOrgImport(ctx, e, args, "people", "FILE.csv", tenancy.MaxImportBytes)
 	if err != nil {
 		return err
 	}
-	if info.Size() > tenancy.MaxImportBytes {
-		return fmt.Errorf("%s: the file is larger than %d MB", file, tenancy.MaxImportBytes>>20)
-	}
-	data, err := os.ReadFile(file)
-	if err != nil {
-		return err
-	}
-	a, err := openDB(ctx, e, d)
-	if err != nil {
-		return err
-	}
-	defer a.Close()
-	org, err := a.DB.OrganisationBySlug(ctx, *orgSlug)
-	if err != nil {
-		return fmt.Errorf("organisation %q: %w", *orgSlug, err)
-	}
+	defer in.app.Close()
+	a, org, file := in.app, in.org, in.file
+	data := in.data
 	lk, err := a.DB.ImportLookup(ctx, org.ID)
 	if err != nil {
 		return err

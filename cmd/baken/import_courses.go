@@ -3,7 +3,6 @@ package main
 import (
 	"context"
 	"fmt"
-	"os"
 	"strings"
 
 	"github.com/bakenhq/baken/internal/core"
@@ -16,43 +15,13 @@ import (
 // organisation: every bad row is printed as FILE:LINE: message and then
 // nothing is stored; a clean file is stored in one transaction.
 func importCourses(ctx context.Context, e *env, args []string) error {
-	fs := newFlags(e, "import courses", "FILE.csv|FILE.json --org SLUG")
-	var d dbFlags
-	d.register(fs, e)
-	orgSlug := fs.String("org", "", "organisation code (slug)")
-	var file string
-	if len(args) > 0 && !strings.HasPrefix(args[0], "-") {
-		file, args = args[0], args[1:]
-	}
-	if err := parse(fs, args); err != nil {
-		return err
-	}
-	if file == "" && fs.NArg() > 0 {
-		file = fs.Arg(0)
-	}
-	if file == "" || *orgSlug == "" {
-		return usageError{"usage: baken import courses FILE --org SLUG"}
-	}
-	info, err := os.Stat(file)
+	in, err := openOrgImport(ctx, e, args, "courses", "FILE.csv|FILE.json", openlearning.MaxCourseImportBytes)
 	if err != nil {
 		return err
 	}
-	if info.Size() > openlearning.MaxCourseImportBytes {
-		return fmt.Errorf("%s: the file is larger than %d MB; nothing was imported", file, openlearning.MaxCourseImportBytes>>20)
-	}
-	data, err := os.ReadFile(file)
-	if err != nil {
-		return err
-	}
-	a, err := openDB(ctx, e, d)
-	if err != nil {
-		return err
-	}
-	defer a.Close()
-	org, err := a.DB.OrganisationBySlug(ctx, *orgSlug)
-	if err != nil {
-		return fmt.Errorf("organisation %q: %w", *orgSlug, err)
-	}
+	defer in.app.Close()
+	a, org, file := in.app, in.org, in.file
+	data := in.data
 	lk, err := a.DB.CourseImportLookup(ctx, org.ID)
 	if err != nil {
 		return err

@@ -84,207 +84,133 @@ func Parse(dir, nlDir string) (*competence.ESCOSet, *Report, error) {
 	groupIdx := map[string]int{}
 
 	// Skills.
-	t, err := openTable(filepath.Join(dir, "skills_en.csv"), "conceptUri", "skillType", "reuseLevel", "preferredLabel", "altLabels", "status", "description")
-	if err != nil {
-		return nil, nil, err
-	}
-	for {
-		ok, err := t.next()
-		if err != nil {
-			t.close()
-			return nil, nil, err
-		}
-		if !ok {
-			break
-		}
+	err := eachRow(filepath.Join(dir, "skills_en.csv"), []string{"conceptUri", "skillType", "reuseLevel", "preferredLabel", "altLabels", "status", "description"}, func(t *table) error {
 		s := competence.ESCOSkill{URI: t.get("conceptUri"), SkillType: t.get("skillType"), ReuseLevel: t.get("reuseLevel"),
 			Status: t.get("status"), LabelEN: t.get("preferredLabel"), AltEN: splitLabels(t.get("altLabels")), DescriptionEN: t.get("description")}
 		if !strings.HasPrefix(s.URI, "http://data.europa.eu/esco/") {
-			t.close()
-			return nil, nil, t.errorf("conceptUri %q is not an ESCO URI", s.URI)
+			return t.errorf("conceptUri %q is not an ESCO URI", s.URI)
 		}
 		if s.LabelEN == "" {
-			t.close()
-			return nil, nil, t.errorf("skill %s has no preferredLabel", s.URI)
+			return t.errorf("skill %s has no preferredLabel", s.URI)
 		}
 		if _, dup := skillIdx[s.URI]; dup {
-			t.close()
-			return nil, nil, t.errorf("skill %s appears twice", s.URI)
+			return t.errorf("skill %s appears twice", s.URI)
 		}
 		skillIdx[s.URI] = len(set.Skills)
 		set.Skills = append(set.Skills, s)
-	}
-	t.close()
-
-	// Skill groups, from the group file and the hierarchy (which names a
-	// few groups the group file lacks).
-	t, err = openTable(filepath.Join(dir, "skillGroups_en.csv"), "conceptUri", "preferredLabel", "description", "code")
+		return nil
+	})
 	if err != nil {
 		return nil, nil, err
 	}
-	for {
-		ok, err := t.next()
-		if err != nil {
-			t.close()
-			return nil, nil, err
-		}
-		if !ok {
-			break
-		}
+
+	// Skill groups, from the group file and the hierarchy (which names a
+	// few groups the group file lacks).
+	err = eachRow(filepath.Join(dir, "skillGroups_en.csv"), []string{"conceptUri", "preferredLabel", "description", "code"}, func(t *table) error {
 		g := competence.ESCOGroup{URI: t.get("conceptUri"), Code: t.get("code"), LabelEN: t.get("preferredLabel"), DescriptionEN: t.get("description")}
 		if !strings.HasPrefix(g.URI, "http://data.europa.eu/esco/") || g.LabelEN == "" {
-			t.close()
-			return nil, nil, t.errorf("group needs an ESCO conceptUri and a preferredLabel")
+			return t.errorf("group needs an ESCO conceptUri and a preferredLabel")
 		}
 		groupIdx[g.URI] = len(set.Groups)
 		set.Groups = append(set.Groups, g)
+		return nil
+	})
+	if err != nil {
+		return nil, nil, err
 	}
-	t.close()
 	if err := readHierarchy(filepath.Join(dir, "skillsHierarchy_en.csv"), set, groupIdx, false); err != nil {
 		return nil, nil, err
 	}
 
 	// Broader relations: every end must be a known skill or group.
-	t, err = openTable(filepath.Join(dir, "broaderRelationsSkillPillar.csv"), "conceptUri", "broaderUri")
-	if err != nil {
-		return nil, nil, err
-	}
 	known := func(u string) bool {
 		_, s := skillIdx[u]
 		_, g := groupIdx[u]
 		return s || g
 	}
-	for {
-		ok, err := t.next()
-		if err != nil {
-			t.close()
-			return nil, nil, err
-		}
-		if !ok {
-			break
-		}
+	err = eachRow(filepath.Join(dir, "broaderRelationsSkillPillar.csv"), []string{"conceptUri", "broaderUri"}, func(t *table) error {
 		b := competence.Broader{URI: t.get("conceptUri"), BroaderURI: t.get("broaderUri")}
 		for _, u := range []string{b.URI, b.BroaderURI} {
 			if !known(u) {
-				t.close()
-				return nil, nil, t.errorf("unknown URI %s", u)
+				return t.errorf("unknown URI %s", u)
 			}
 		}
 		set.Broader = append(set.Broader, b)
-	}
-	t.close()
-
-	// Related skills.
-	t, err = openTable(filepath.Join(dir, "skillSkillRelations.csv"), "originalSkillUri", "relationType", "relatedSkillUri")
+		return nil
+	})
 	if err != nil {
 		return nil, nil, err
 	}
-	for {
-		ok, err := t.next()
-		if err != nil {
-			t.close()
-			return nil, nil, err
-		}
-		if !ok {
-			break
-		}
+
+	// Related skills.
+	err = eachRow(filepath.Join(dir, "skillSkillRelations.csv"), []string{"originalSkillUri", "relationType", "relatedSkillUri"}, func(t *table) error {
 		r := competence.Related{SkillURI: t.get("originalSkillUri"), RelatedURI: t.get("relatedSkillUri"), Relation: t.get("relationType")}
 		for _, u := range []string{r.SkillURI, r.RelatedURI} {
 			if _, ok := skillIdx[u]; !ok {
-				t.close()
-				return nil, nil, t.errorf("unknown skill URI %s", u)
+				return t.errorf("unknown skill URI %s", u)
 			}
 		}
 		set.Related = append(set.Related, r)
+		return nil
+	})
+	if err != nil {
+		return nil, nil, err
 	}
-	t.close()
 
 	// Collections become tags.
 	for _, c := range collections {
-		path := filepath.Join(dir, c.file)
-		t, err := openTable(path, "conceptUri")
-		if err != nil {
-			return nil, nil, err
-		}
-		for {
-			ok, err := t.next()
-			if err != nil {
-				t.close()
-				return nil, nil, err
-			}
-			if !ok {
-				break
-			}
+		err := eachRow(filepath.Join(dir, c.file), []string{"conceptUri"}, func(t *table) error {
 			i, ok := skillIdx[t.get("conceptUri")]
 			if !ok {
-				t.close()
-				return nil, nil, t.errorf("unknown skill URI %s", t.get("conceptUri"))
+				return t.errorf("unknown skill URI %s", t.get("conceptUri"))
 			}
 			set.Skills[i].Tags = append(set.Skills[i].Tags, c.tag)
 			rep.Tags++
+			return nil
+		})
+		if err != nil {
+			return nil, nil, err
 		}
-		t.close()
 	}
 
 	// Occupations and their skills.
 	occIdx := map[string]int{}
-	t, err = openTable(filepath.Join(dir, "occupations_en.csv"), "conceptUri", "iscoGroup", "preferredLabel", "altLabels", "description", "code")
-	if err != nil {
-		return nil, nil, err
-	}
-	for {
-		ok, err := t.next()
-		if err != nil {
-			t.close()
-			return nil, nil, err
-		}
-		if !ok {
-			break
-		}
+	err = eachRow(filepath.Join(dir, "occupations_en.csv"), []string{"conceptUri", "iscoGroup", "preferredLabel", "altLabels", "description", "code"}, func(t *table) error {
 		o := competence.ESCOOccupation{URI: t.get("conceptUri"), ISCOGroup: t.get("iscoGroup"), Code: t.get("code"), LabelEN: t.get("preferredLabel"),
 			AltEN: splitLabels(t.get("altLabels")), DescriptionEN: t.get("description")}
 		if !strings.HasPrefix(o.URI, "http://data.europa.eu/esco/") || o.LabelEN == "" {
-			t.close()
-			return nil, nil, t.errorf("occupation needs an ESCO conceptUri and a preferredLabel")
+			return t.errorf("occupation needs an ESCO conceptUri and a preferredLabel")
 		}
 		occIdx[o.URI] = len(set.Occupations)
 		set.Occupations = append(set.Occupations, o)
-	}
-	t.close()
-	t, err = openTable(filepath.Join(dir, "occupationSkillRelations.csv"), "occupationUri", "relationType", "skillUri")
+		return nil
+	})
 	if err != nil {
 		return nil, nil, err
 	}
-	for {
-		ok, err := t.next()
-		if err != nil {
-			t.close()
-			return nil, nil, err
-		}
-		if !ok {
-			break
-		}
+	err = eachRow(filepath.Join(dir, "occupationSkillRelations.csv"), []string{"occupationUri", "relationType", "skillUri"}, func(t *table) error {
 		l := competence.OccupationSkillLink{OccupationURI: t.get("occupationUri"), SkillURI: t.get("skillUri")}
 		switch t.get("relationType") {
 		case "essential":
 			l.Essential = true
 		case "optional":
 		default:
-			t.close()
-			return nil, nil, t.errorf("relationType %q is neither essential nor optional", t.get("relationType"))
+			return t.errorf("relationType %q is neither essential nor optional", t.get("relationType"))
 		}
 		if _, ok := skillIdx[l.SkillURI]; !ok {
-			t.close()
-			return nil, nil, t.errorf("unknown skill URI %s", l.SkillURI)
+			return t.errorf("unknown skill URI %s", l.SkillURI)
 		}
 		if _, ok := occIdx[l.OccupationURI]; !ok {
 			// ESCO v1.1.1 itself has 67 such rows; they are known and harmless.
 			set.SkippedRelations++
-			continue
+			return nil
 		}
 		set.OccupationSkills = append(set.OccupationSkills, l)
+		return nil
+	})
+	if err != nil {
+		return nil, nil, err
 	}
-	t.close()
 
 	if nlDir != "" {
 		if err := readDutch(nlDir, set, rep, skillIdx, groupIdx, occIdx); err != nil {
@@ -296,6 +222,25 @@ func Parse(dir, nlDir string) (*competence.ESCOSet, *Report, error) {
 	rep.Broader, rep.Related = len(set.Broader), len(set.Related)
 	set.DutchSkillLabels, set.DutchGroupLabels, set.DutchOccupLabels = rep.DutchSkills, rep.DutchGroups, rep.DutchOccupations
 	return set, rep, nil
+}
+
+// eachRow calls fn for every row of the CSV file at path, which must have
+// the columns need; the first error (the file's or fn's) stops the read.
+func eachRow(path string, need []string, fn func(t *table) error) error {
+	t, err := openTable(path, need...)
+	if err != nil {
+		return err
+	}
+	defer t.close()
+	for {
+		ok, err := t.next()
+		if err != nil || !ok {
+			return err
+		}
+		if err := fn(t); err != nil {
+			return err
+		}
+	}
 }
 
 // readHierarchy adds the groups the hierarchy names (marking level 0 as
@@ -408,23 +353,12 @@ func readDutch(nlDir string, set *competence.ESCOSet, rep *Report, skillIdx, gro
 }
 
 func eachDutch(path string, fn func(uri, label string, alt []string, desc string)) error {
-	t, err := openTable(path, "conceptUri", "preferredLabel")
-	if err != nil {
-		return err
-	}
-	defer t.close()
-	for {
-		ok, err := t.next()
-		if err != nil {
-			return err
-		}
-		if !ok {
-			return nil
-		}
+	return eachRow(path, []string{"conceptUri", "preferredLabel"}, func(t *table) error {
 		if label := t.get("preferredLabel"); label != "" {
 			fn(t.get("conceptUri"), label, splitLabels(t.get("altLabels")), t.get("description"))
 		}
-	}
+		return nil
+	})
 }
 
 // version guesses the release from the folder names (…/v1.1.1/en).
