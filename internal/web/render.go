@@ -234,17 +234,14 @@ func (s *Server) NotFound(w http.ResponseWriter, r *http.Request) {
 // i.e. a file starting with "_") to HTML for embedding in another page,
 // such as a home or person section.
 func (s *Server) Partial(name string, data any) template.HTML {
-	for _, t := range s.pages {
-		if t.Lookup(name) == nil {
-			continue
-		}
-		var buf bytes.Buffer
-		if err := t.ExecuteTemplate(&buf, name, data); err != nil {
-			s.log.Error("render partial", "name", name, "err", err)
-			return ""
-		}
-		return template.HTML(buf.String())
+	if s.partials == nil || s.partials.Lookup(name) == nil {
+		s.log.Error("no such partial", "name", name)
+		return ""
 	}
-	s.log.Error("no such partial", "name", name)
-	return ""
+	var buf bytes.Buffer
+	if err := s.partials.ExecuteTemplate(&buf, name, data); err != nil {
+		s.log.Error("render partial", "name", name, "err", err)
+		return ""
+	}
+	return template.HTML(buf.String())
 }
