@@ -391,6 +391,14 @@ func TestLessonsReviewVisibilityAndCommunity(t *testing.T) {
 		if at, _ := db.Lessons(ctx, f.b.ID, store.LessonFilter{PlaceID: place}); len(at) != 0 {
 			t.Fatal("Lessons at place leaks")
 		}
+		// Brief (the place page): the same lessons and what the list shows,
+		// without the sections.
+		brief, err := db.Lessons(ctx, f.a.ID, store.LessonFilter{PlaceID: place, Status: project.LessonPublished, Brief: true})
+		must(t, err)
+		if len(brief) != 1 || brief[0].ID != l.ID || brief[0].Title != l.Title || brief[0].OrgName != "A" || brief[0].PublishedAt.IsZero() ||
+			brief[0].Visibility != project.VisCommunity || brief[0].TeamID != f.team.ID || brief[0].Learned != "" {
+			t.Fatalf("brief = %+v", brief)
+		}
 		// Comments and "this helped me", also from another organisation.
 		must(t, db.AddComment(ctx, f.a.ID, &project.Comment{LessonID: l.ID, AuthorOrgID: f.b.ID, AuthorID: f.otherOrgP.ID, Body: "Same on our Mazak"}))
 		must(t, db.AddComment(ctx, f.a.ID, &project.Comment{LessonID: l.ID, AuthorOrgID: f.a.ID, AuthorID: f.pia.ID, Body: "Thanks"}))

@@ -56,11 +56,27 @@ func (s *Server) reader(r *http.Request) (project.Reader, map[string]bool) {
 	return rd, led
 }
 
+// readableLessons keeps the lessons the principal may read. The teams
+// they lead are asked for only when a lesson's readability depends on it
+// (a team lesson of another team): most lists, like the place page's,
+// then cost no extra query.
 func (s *Server) readableLessons(r *http.Request, ls []*project.Lesson) []*project.Lesson {
-	rd, led := s.reader(r)
+	st := From(r)
+	rd := project.Reader{Principal: *st.Principal}
+	if st.Person != nil {
+		rd.TeamID = st.Person.TeamID
+	}
+	var led map[string]bool
 	var out []*project.Lesson
 	for _, l := range ls {
-		if project.CanRead(rd, l, led[l.TeamID]) {
+		ok := project.CanRead(rd, l, false)
+		if !ok && project.CanRead(rd, l, true) {
+			if led == nil {
+				_, led = s.reader(r)
+			}
+			ok = led[l.TeamID]
+		}
+		if ok {
 			out = append(out, l)
 		}
 	}

@@ -64,7 +64,7 @@ func placeLessons(r *http.Request, p *catalogue.Place) template.HTML {
 	if s == nil || st.Principal == nil {
 		return ""
 	}
-	ls, err := s.db.Lessons(r.Context(), st.Org.ID, store.LessonFilter{PlaceID: p.ID, Status: project.LessonPublished, Limit: 20})
+	ls, err := s.db.Lessons(r.Context(), st.Org.ID, store.LessonFilter{PlaceID: p.ID, Status: project.LessonPublished, Brief: true, Limit: 20})
 	if err != nil {
 		s.log.Warn("place lessons", "err", err)
 		return ""
