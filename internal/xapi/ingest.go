@@ -2,7 +2,6 @@ package xapi
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"net/http"
@@ -45,7 +44,7 @@ func (h *Handler) ingest(ctx context.Context, cred *Credential, v Version, list 
 	}
 	var defs map[string][]byte
 	if cred.has(ScopeDefine) {
-		defs = h.newDefinitions(cred.OrgID, preps)
+		defs = h.newDefinitions(ctx, cred.OrgID, preps)
 	}
 	// A unique violation means another node took the same stored time, or
 	// stored the same statement id, at the same moment: run the whole
@@ -295,23 +294,37 @@ func propagateBackRefs(ctx context.Context, t *store.XAPITx, rows []*store.XAPIS
 }
 
 // newDefinitions returns the activity definitions of the batch that differ
-// from what this process last wrote.
-func (h *Handler) newDefinitions(orgID string, preps []*prepared) map[string][]byte {
-	out := map[string][]byte{}
+// from what this process last wrote, each merged with the stored one so that
+// the Activities resource keeps everything statements said about an activity
+// (Communication 2.5: two statements with a name in different languages
+// give both).
+func (h *Handler) newDefinitions(ctx context.Context, orgID string, preps []*prepared) map[string][]byte {
+	batch := map[string]map[string]any{}
 	for _, p := range preps {
 		for id, def := range p.activities {
-			if def == nil {
-				continue
+			if def != nil {
+				batch[id] = mergeDefinition(batch[id], def)
 			}
-			b := encodeJSON(def)
-			if prev, ok := h.defs.Load(orgID + "\x00" + id); ok && prev.(string) == string(b) {
-				continue
-			}
-			out[id] = b
 		}
 	}
-	for id, b := range out {
+	out := map[string][]byte{}
+	for id, def := range batch {
+		b := encodeJSON(def)
+		if prev, ok := h.defs.Load(orgID + "\x00" + id); ok && prev.(string) == string(b) {
+			continue
+		}
 		h.defs.Store(orgID+"\x00"+id, string(b))
+		if stored, err := h.db.XAPIActivity(ctx, orgID, id); err == nil {
+			var old map[string]any
+			if decodeJSON(stored, &old) == nil && old != nil {
+				merged := encodeJSON(mergeDefinition(old, def))
+				if string(merged) == string(stored) {
+					continue
+				}
+				b = merged
+			}
+		}
+		out[id] = b
 	}
 	return out
 }
@@ -320,59 +333,4 @@ func (h *Handler) forgetDefinitions(orgID string, defs map[string][]byte) {
 	for id := range defs {
 		h.defs.Delete(orgID + "\x00" + id)
 	}
-}
-
-// activities answers GET /activities: the stored definition, or an
-// Activity with just its id.
-func (h *Handler) activities(req *request) error {
-	if req.method != http.MethodGet && req.method != http.MethodHead {
-		return fail(http.StatusMethodNotAllowed, "the activities resource answers GET")
-	}
-	if err := checkParams(req.params, "activityId"); err != nil {
-		return err
-	}
-	id := req.params.Get("activityId")
-	if id == "" || !ValidIRI(id) {
-		return fail(http.StatusBadRequest, "activityId is required and must be an IRI")
-	}
-	act := map[string]any{"objectType": "Activity", "id": id}
-	def, err := h.db.XAPIActivity(req.ctx, req.cred.OrgID, id)
-	if err == nil {
-		var d map[string]any
-		if json.Unmarshal(def, &d) == nil && len(d) > 0 {
-			act["definition"] = d
-		}
-	}
-	writeJSON(req, http.StatusOK, encodeJSON(act))
-	return nil
-}
-
-// agents answers GET /agents with a Person object.
-func (h *Handler) agents(req *request) error {
-	if req.method != http.MethodGet && req.method != http.MethodHead {
-		return fail(http.StatusMethodNotAllowed, "the agents resource answers GET")
-	}
-	if err := checkParams(req.params, "agent"); err != nil {
-		return err
-	}
-	a, ok := req.params["agent"]
-	if !ok {
-		return fail(http.StatusBadRequest, "agent is required")
-	}
-	if _, err := parseAgentParam(a[0], false); err != nil {
-		return err
-	}
-	var o map[string]any
-	_ = decodeJSON([]byte(a[0]), &o)
-	person := map[string]any{"objectType": "Person"}
-	if n, ok := o["name"]; ok {
-		person["name"] = []any{n}
-	}
-	for _, k := range []string{"mbox", "mbox_sha1sum", "openid", "account"} {
-		if x, ok := o[k]; ok {
-			person[k] = []any{x}
-		}
-	}
-	writeJSON(req, http.StatusOK, encodeJSON(person))
-	return nil
 }

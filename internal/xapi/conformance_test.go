@@ -1,0 +1,286 @@
+package xapi_test
+
+import (
+	"encoding/json"
+	"net/http"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/bakenhq/baken/internal/core"
+	"github.com/bakenhq/baken/internal/store"
+	"github.com/bakenhq/baken/internal/store/storetest"
+)
+
+// The tests in this file follow the requirements of the public xAPI LRS
+// conformance requirements (XAPI-00xxx) for 1.0.3 and 2.0.0, written from
+// the requirement texts: every request goes through the real handler.
+
+// rawMultipart builds a multipart/mixed body by hand, the way conformance
+// clients do (their own boundaries and header spelling), so that the parser
+// is tested against more than Go's multipart writer.
+func rawMultipart(boundary string, parts ...string) string {
+	var b strings.Builder
+	for _, p := range parts {
+		b.WriteString("--" + boundary + "\r\n" + p + "\r\n")
+	}
+	b.WriteString("--" + boundary + "--\r\n")
+	return b.String()
+}
+
+func TestConformanceMultipartRequests(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		l := newLRS(t, db)
+		const boundary = "-------314159265358979323846"
+		ct := "multipart/mixed; boundary=" + boundary
+		text1, text2 := []byte("here is a simple attachment"), []byte("here is a second attachment!!")
+		withTwo := func() map[string]any {
+			s := stmt()
+			s["attachments"] = []any{
+				map[string]any{"usageType": "http://example.com/attachment-usage/test", "display": map[string]any{"en-US": "A test attachment"},
+					"contentType": "text/plain", "length": len(text1), "sha2": sha(text1)},
+				map[string]any{"usageType": "http://example.com/attachment-usage/test", "display": map[string]any{"en-US": "A test attachment"},
+					"contentType": "text/plain", "length": len(text2), "sha2": sha(text2)},
+			}
+			return s
+		}
+		jsonPart := func(v any) string {
+			b, _ := json.Marshal(v)
+			return "Content-Type: application/json\r\n\r\n" + string(b)
+		}
+		dataPart := func(data []byte, hash, cte string) string {
+			h := "Content-Type: text/plain\r\n"
+			if cte != "" {
+				h += "Content-Transfer-Encoding: " + cte + "\r\n"
+			}
+			if hash != "" {
+				h += "X-Experience-API-Hash: " + hash + "\r\n"
+			}
+			return h + "\r\n" + string(data)
+		}
+		post := func(body, ctype string) resp {
+			return l.do("POST", "/xapi/statements", []byte(body), "Content-Type", ctype)
+		}
+
+		// XAPI-00127: a fileUrl attachment as JSON or as a lone multipart
+		// part is fine; multipart/form-data is not.
+		fileURL := stmt()
+		fileURL["attachments"] = []any{map[string]any{"usageType": "http://example.com/attachment-usage/test",
+			"display": map[string]any{"en-US": "A test attachment"}, "contentType": "text/plain; charset=ascii", "length": 27,
+			"sha2": "495395e777cd98da653df9615d09c0fd6bb2f8d4788394cd53c56a3bfdcd848a", "fileUrl": "http://over.there.com/file.txt"}}
+		l.expect(200, l.do("POST", "/xapi/statements", fileURL))
+		fileURL["id"] = core.NewID()
+		l.expect(200, post(rawMultipart(boundary, jsonPart(fileURL)), ct))
+		plain := stmt()
+		l.expect(200, post(rawMultipart(boundary, jsonPart(plain)), ct))
+		b, _ := json.Marshal(stmt())
+		l.expect(400, post(string(b), "multipart/form-data; boundary="+boundary))
+
+		// The full two-attachment request works, the data comes back.
+		s := withTwo()
+		l.expect(200, post(rawMultipart(boundary, jsonPart(s), dataPart(text1, sha(text1), "binary"), dataPart(text2, sha(text2), "binary")), ct))
+		r := l.expect(200, l.do("GET", "/xapi/statements?"+q("statementId", s["id"].(string), "attachments", "true"), nil))
+		mt := r.header.Get("Content-Type")
+		if !strings.HasPrefix(mt, "multipart/mixed; boundary=") || strings.Count(string(r.body), sha(text1)) != 2 || strings.Count(string(r.body), sha(text2)) != 2 {
+			t.Fatalf("attachments=true: %s\n%s", mt, r.body)
+		}
+
+		for name, body := range map[string]string{
+			// XAPI-00128: a part that is no attachment of the statement.
+			"excess part": rawMultipart(boundary, jsonPart(withTwo()), dataPart(text1, sha(text1), "binary"), dataPart(text2, sha(text2), "binary"), dataPart([]byte("x"), sha([]byte("x")), "binary")),
+			// XAPI-00129: an attachment without a fileUrl whose data is missing.
+			"missing part": rawMultipart(boundary, jsonPart(withTwo()), dataPart(text1, sha(text1), "binary")),
+			// XAPI-00131: no boundary before the statements.
+			"no first boundary": jsonPart(withTwo()) + "\r\n" + rawMultipart(boundary, dataPart(text1, sha(text1), "binary"), dataPart(text2, sha(text2), "binary")),
+			// XAPI-00130: no boundary between two parts.
+			"no boundary between parts": rawMultipart(boundary, jsonPart(withTwo())+"\r\n"+dataPart(text1, sha(text1), "binary"), dataPart(text2, sha(text2), "binary")),
+			// XAPI-00134: the first part is not application/json.
+			"first part not json": rawMultipart(boundary, strings.Replace(jsonPart(withTwo()), "application/json", "text/plain", 1), dataPart(text1, sha(text1), "binary"), dataPart(text2, sha(text2), "binary")),
+			// XAPI-00133: statements in two parts.
+			"statements in two parts": rawMultipart(boundary, jsonPart(withTwo()), jsonPart(withTwo()), dataPart(text1, sha(text1), "binary"), dataPart(text2, sha(text2), "binary")),
+			// XAPI-00132: no hash header, or a hash of other data.
+			"no hash":    rawMultipart(boundary, jsonPart(withTwo()), dataPart(text1, "", "binary"), dataPart(text2, sha(text2), "binary")),
+			"wrong hash": rawMultipart(boundary, jsonPart(withTwo()), dataPart(text1, "b018994f8bbe0f08992a65c48c8c8c56f09e9baceaa6227ed85c90ae52b73c89", "binary"), dataPart(text2, sha(text2), "binary")),
+			// XAPI-00135: a transfer encoding other than binary.
+			"base64": rawMultipart(boundary, jsonPart(withTwo()), dataPart(text1, sha(text1), "base64"), dataPart(text2, sha(text2), "binary")),
+		} {
+			if r := post(body, ct); r.status != 400 {
+				t.Errorf("%s: status %d, want 400: %s", name, r.status, r.body)
+			}
+		}
+		// XAPI-00131: no boundary parameter in the header.
+		l.expect(400, post(rawMultipart(boundary, jsonPart(withTwo()), dataPart(text1, sha(text1), "binary"), dataPart(text2, sha(text2), "binary")), "multipart/mixed;"))
+	})
+}
+
+func TestConformanceStatementResource(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		for _, ver := range []string{"1.0.3", "2.0.0"} {
+			l := newLRS(t, db).with("", "", ver)
+
+			// The LRS sets timestamp to stored when the statement has none,
+			// as the same string.
+			s := stmt()
+			l.expect(204, l.do("PUT", "/xapi/statements?statementId="+s["id"].(string), s))
+			var got map[string]any
+			r := l.expect(200, l.do("GET", "/xapi/statements?statementId="+s["id"].(string), nil))
+			r.json(t, &got)
+			if got["timestamp"] != got["stored"] {
+				t.Errorf("%s: timestamp %v, stored %v", ver, got["timestamp"], got["stored"])
+			}
+			// XAPI-00142 Last-Modified equals stored to the second.
+			lm, err := http.ParseTime(r.header.Get("Last-Modified"))
+			st, _ := time.Parse(time.RFC3339Nano, got["stored"].(string))
+			if err != nil || !lm.Equal(st.Truncate(time.Second)) {
+				t.Errorf("%s: Last-Modified %q, stored %v", ver, r.header.Get("Last-Modified"), got["stored"])
+			}
+			// A timestamp five minutes ahead is accepted.
+			f := stmt()
+			f["timestamp"] = time.Now().Add(5 * time.Minute).UTC().Format("2006-01-02T15:04:05.000Z")
+			l.expect(200, l.do("POST", "/xapi/statements", f))
+
+			// XAPI-00153: Consistent-Through on errors too, parseable.
+			r = l.expect(400, l.do("GET", "/xapi/statements?LIMIT=1", nil))
+			if _, err := time.Parse(time.RFC3339Nano, r.header.Get("X-Experience-API-Consistent-Through")); err != nil {
+				t.Errorf("%s: Consistent-Through on 400: %q", ver, r.header.Get("X-Experience-API-Consistent-Through"))
+			}
+			// XAPI-00151/00150: statementId or voidedStatementId with
+			// anything but format and attachments.
+			for _, p := range []string{"agent=" + urlq(`{"mbox":"mailto:jan@example.com"}`), "verb=http://x.example/v", "activity=http://x.example/a",
+				"registration=" + core.NewID(), "related_activities=true", "related_agents=true", "since=2012-06-01T19:09:13.245Z",
+				"until=2012-06-01T19:09:13.245Z", "limit=1", "ascending=true"} {
+				l.expect(400, l.do("GET", "/xapi/statements?statementId="+s["id"].(string)+"&"+p, nil))
+			}
+			l.expect(200, l.do("GET", "/xapi/statements?statementId="+s["id"].(string)+"&format=ids", nil))
+			r = l.expect(200, l.do("GET", "/xapi/statements?statementId="+s["id"].(string)+"&attachments=true", nil))
+			if !strings.HasPrefix(r.header.Get("Content-Type"), "multipart/mixed") {
+				t.Errorf("%s: attachments=true without attachments: %q", ver, r.header.Get("Content-Type"))
+			}
+			// XAPI-00325: parameters in the wrong case.
+			for _, p := range []string{"StatementId=" + core.NewID(), "Verb=http://x.example/v", "Limit=10", "Format=ids", "Ascending=true"} {
+				l.expect(400, l.do("GET", "/xapi/statements?"+p, nil))
+			}
+			l.expect(400, l.do("PUT", "/xapi/statements?StatementId="+core.NewID(), stmt()))
+			// An extra property on a statement.
+			x := stmt()
+			x["dummy"] = "dummy"
+			l.expect(400, l.do("POST", "/xapi/statements", x))
+			// XAPI-00326: a batch with one bad statement stores nothing.
+			good, bad := stmt(), stmt()
+			bad["verb"] = map[string]any{"id": "should fail"}
+			l.expect(400, l.do("POST", "/xapi/statements", []any{good, bad}))
+			l.expect(404, l.do("GET", "/xapi/statements?statementId="+good["id"].(string), nil))
+		}
+	})
+}
+
+func TestConformanceActivitiesAndAgents(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		l := newLRS(t, db)
+		// XAPI-00251: the complete Activity object comes back.
+		s := stmt()
+		obj := map[string]any{"objectType": "Activity", "id": "http://www.example.com/verify/complete/34534",
+			"definition": map[string]any{"name": map[string]any{"en-US": "example meeting"}, "description": map[string]any{"en-US": "example meeting description"},
+				"type": "http://adlnet.gov/expapi/activities/meeting", "moreInfo": "http://virtualmeeting.example.com/345256",
+				"extensions": map[string]any{"http://example.com/profiles/meetings/extension/location": "X:\\meetings\\minutes\\examplemeeting.one"}}}
+		s["object"] = obj
+		l.expect(200, l.do("POST", "/xapi/statements", []any{s}))
+		var act map[string]any
+		l.expect(200, l.do("GET", "/xapi/activities?"+q("activityId", obj["id"].(string)), nil)).json(t, &act)
+		want, _ := json.Marshal(obj)
+		if got, _ := json.Marshal(act); string(got) != string(want) {
+			t.Errorf("activity:\n got %s\nwant %s", got, want)
+		}
+		// XAPI-00254: two statements with different languages of the same
+		// activity: both languages are returned.
+		s1, s2 := stmt(), stmt()
+		id := "http://www.example.com/verify/complete/34534100123"
+		s1["object"] = map[string]any{"objectType": "Activity", "id": id, "definition": map[string]any{"name": map[string]any{"en-US": "example meeting"}}}
+		s2["object"] = map[string]any{"objectType": "Activity", "id": id, "definition": map[string]any{"name": map[string]any{"fr-FR": "réunion"}}}
+		l.expect(200, l.do("POST", "/xapi/statements", []any{s1, s2}))
+		act = nil
+		l.expect(200, l.do("GET", "/xapi/activities?"+q("activityId", id), nil)).json(t, &act)
+		name, _ := act["definition"].(map[string]any)["name"].(map[string]any)
+		if name["en-US"] != "example meeting" || name["fr-FR"] != "réunion" {
+			t.Errorf("merged definition: %v", act)
+		}
+		// An activity the LRS never saw is still an Activity.
+		act = nil
+		l.expect(200, l.do("GET", "/xapi/activities?"+q("activityId", "http://www.example.com/never-before-seen/"+core.NewID()), nil)).json(t, &act)
+		if act["objectType"] != "Activity" || act["definition"] != nil {
+			t.Errorf("unknown activity: %v", act)
+		}
+		l.expect(400, l.do("GET", "/xapi/activities", nil))
+
+		// Agents: a Person with arrays; an agent without an identifier is
+		// refused.
+		var person map[string]any
+		l.expect(200, l.do("GET", "/xapi/agents?"+q("agent", `{"objectType":"Agent","name":"xAPI account","account":{"homePage":"http://www.example.com/agentId/1","name":"Rick James"}}`), nil)).json(t, &person)
+		if person["objectType"] != "Person" || len(person["name"].([]any)) != 1 || len(person["account"].([]any)) != 1 {
+			t.Errorf("person: %v", person)
+		}
+		l.expect(400, l.do("GET", "/xapi/agents?"+q("agent", `{"objectType":"Agent","name":"Rick James"}`), nil))
+		l.expect(400, l.do("GET", "/xapi/agents", nil))
+		h := l.expect(200, l.do("HEAD", "/xapi/agents?"+q("agent", `{"mbox":"mailto:jan@example.com"}`), nil))
+		if len(h.body) != 0 {
+			t.Errorf("HEAD agents has a body")
+		}
+	})
+}
+
+func TestConformanceDocuments(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		l := newLRS(t, db)
+		agent := `{"objectType":"Agent","account":{"homePage":"http://www.example.com/agentId/1","name":"Rick James"}}`
+		for _, res := range []string{"activities/state?" + q("activityId", "http://www.example.com/activityId/hashset", "agent", agent, "stateId", core.NewID()),
+			"activities/profile?" + q("activityId", "http://www.example.com/activityId/hashset", "profileId", core.NewID()),
+			"agents/profile?" + q("agent", agent, "profileId", core.NewID())} {
+			path := "/xapi/" + res
+			l.expect(204, l.do("POST", path, `{"car":"Honda"}`))
+			l.expect(204, l.do("POST", path, `{"type":"Civic"}`))
+			r := l.expect(200, l.do("GET", path, nil))
+			if string(r.body) != `{"car":"Honda","type":"Civic"}` || r.header.Get("Content-Type") != "application/json" {
+				t.Errorf("%s merged: %s %q", res, r.body, r.header.Get("Content-Type"))
+			}
+			etag := r.header.Get("ETag")
+			// XAPI-00229/00278: non-JSON posted onto JSON, and broken
+			// JSON, are refused and change nothing.
+			l.expect(400, l.do("POST", path, []byte("abcdefg"), "Content-Type", "not/json"))
+			l.expect(400, l.do("POST", path, []byte("abc"), "Content-Type", "application/x-www-form-urlencoded"))
+			l.expect(400, l.do("POST", path, `{"a":1}{`))
+			l.expect(412, l.do("POST", path, `{"a":1}`, "If-Match", `"1234"`))
+			l.expect(412, l.do("PUT", path, `{"a":1}`, "If-Match", "1234"))
+			l.expect(412, l.do("DELETE", path, nil, "If-Match", `"1234"`))
+			if r := l.expect(200, l.do("GET", path, nil)); r.header.Get("ETag") != etag {
+				t.Errorf("%s changed by refused requests", res)
+			}
+			l.expect(204, l.do("POST", path, `{"car":"VW"}`, "If-Match", etag))
+			l.expect(204, l.do("DELETE", path, nil))
+		}
+		// XAPI-00235/00284: an agent parameter that is not JSON.
+		broken := strings.Replace(urlq(agent), ":", "%22", 1)
+		l.expect(400, l.do("POST", "/xapi/agents/profile?profileId=p&agent="+broken, `{"a":1}`))
+		l.expect(400, l.do("POST", "/xapi/activities/state?stateId=s&activityId=http://x.example/a&agent="+broken, `{"a":1}`))
+		for _, bad := range []string{"agent=true", "agent=not%20JSON", "registration=true", "since=true", "since=not%20a%20timestamp"} {
+			path := "/xapi/activities/state?" + q("activityId", "http://x.example/a", "agent", agent) + "&" + bad
+			if !strings.HasPrefix(bad, "since") {
+				path = "/xapi/activities/state?" + q("activityId", "http://x.example/a", "stateId", "s") + "&" + bad
+				if !strings.HasPrefix(bad, "agent") {
+					path += "&agent=" + urlq(agent)
+				}
+			}
+			for _, m := range []string{"GET", "PUT", "POST", "DELETE"} {
+				if strings.HasPrefix(bad, "since") && m != "GET" {
+					continue
+				}
+				var body any
+				if m == "PUT" || m == "POST" {
+					body = `{"a":1}`
+				}
+				if r := l.do(m, path, body); r.status != 400 {
+					t.Errorf("%s %s: %d", m, path, r.status)
+				}
+			}
+		}
+	})
+}
