@@ -122,6 +122,8 @@ func (a *App) routes() http.Handler {
 		mux.Handle(m.pattern, http.MaxBytesHandler(m.make(a), m.maxBody))
 	}
 	mux.Handle("/", http.MaxBytesHandler(a.Web.Handler(), 25<<20))
+	// The official ESCO files are larger than anything else people upload.
+	mux.Handle("POST "+web.FrameworkImportPath, http.MaxBytesHandler(a.Web.Handler(), web.MaxFrameworkUpload))
 	return a.observe(mux)
 }
 

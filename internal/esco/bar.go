@@ -48,5 +48,3 @@ func (b *bar) done() {
 		b.open = false
 	}
 }
-
-func (b *bar) abort() { b.done() }

@@ -57,22 +57,49 @@ var collections = []struct{ file, tag string }{
 // the file and line at fault; the database is then unchanged.
 func Import(ctx context.Context, db *store.DB, dir, nlDir string, progress io.Writer) (*Report, error) {
 	bar := newBar(progress)
+	labels := map[string]string{StageReading: "reading ESCO files", StageWriting: "writing to the database"}
+	rep, err := ImportReporting(ctx, db, dir, nlDir, func(stage string, done, total int) {
+		if total == 0 {
+			bar.stage(labels[stage])
+		} else {
+			bar.set(labels[stage], done, total)
+		}
+	})
+	bar.done()
+	return rep, err
+}
+
+// Progress is told what a long import is doing: a stage for people to
+// read, and while writing how many records of how many (total is 0 while
+// a stage cannot count).
+type Progress func(stage string, done, total int)
+
+// Stages of an ESCO import, as passed to a Progress: short codes, for
+// callers to put into words in their own language.
+const (
+	StageReading = "reading"
+	StageWriting = "writing"
+)
+
+// ImportReporting is Import for callers that show progress their own way,
+// such as the web page of an import started from a browser.
+func ImportReporting(ctx context.Context, db *store.DB, dir, nlDir string, progress Progress) (*Report, error) {
+	if progress == nil {
+		progress = func(string, int, int) {}
+	}
 	start := time.Now()
-	bar.stage("reading ESCO files")
+	progress(StageReading, 0, 0)
 	set, rep, err := Parse(dir, nlDir)
 	if err != nil {
-		bar.abort()
 		return nil, err
 	}
 	rep.Parse = time.Since(start)
 	start = time.Now()
-	err = db.ImportESCO(ctx, set, func(done, total int) { bar.set("writing to the database", done, total) })
+	err = db.ImportESCO(ctx, set, func(done, total int) { progress(StageWriting, done, total) })
 	if err != nil {
-		bar.abort()
 		return nil, fmt.Errorf("esco: %w", err)
 	}
 	rep.Write = time.Since(start)
-	bar.done()
 	return rep, nil
 }
 

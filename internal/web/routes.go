@@ -69,6 +69,7 @@ func (s *Server) routes() {
 	s.registerCatalogue()
 	s.registerRoadmap()
 	s.registerCompetences()
+	s.registerFrameworkImport()
 	s.registerSearch()
 	m.HandleFunc("/", s.NotFound)
 }
