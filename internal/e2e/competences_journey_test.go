@@ -11,7 +11,6 @@ import (
 	"github.com/bakenhq/baken/internal/app/apptest"
 	"github.com/bakenhq/baken/internal/competence"
 	"github.com/bakenhq/baken/internal/demo"
-	"github.com/bakenhq/baken/internal/esco"
 	"github.com/bakenhq/baken/internal/store"
 )
 
@@ -50,9 +49,6 @@ func TestCompetenceJourney(t *testing.T) {
 	en, nl := escoData(t)
 	s := apptest.Start(t, apptest.Options{Engine: store.SQLite, Demo: true})
 	ctx := context.Background()
-	if _, err := esco.Import(ctx, s.App.DB, en, nl, nil); err != nil {
-		t.Fatal(err)
-	}
 	db := s.App.DB
 	org, _ := db.OrganisationBySlug(ctx, "hofman")
 	janID, _ := db.PersonIDByEmployeeNumber(ctx, org.ID, "1001")
@@ -65,9 +61,36 @@ func TestCompetenceJourney(t *testing.T) {
 		apptest.ClickAndLoad(t, b, `form[action="/signin"] button[type=submit]`)
 	}
 
-	// L&D: role profile from the ESCO occupation.
+	// L&D: imports the official ESCO files and watches the import finish.
 	hr := apptest.Browser(t, 1280, 900, 8*time.Minute)
 	signIn(hr, coordinator, demo.Password)
+	apptest.Open(t, hr, s.URL+"/competences/esco")
+	apptest.ClickAndLoad(t, hr, `main a[href="/competences/frameworks"].primary`)
+	var files []string
+	for _, dir := range []string{en, nl} {
+		csvs, _ := filepath.Glob(filepath.Join(dir, "*.csv"))
+		files = append(files, csvs...)
+	}
+	apptest.Upload(t, hr, "#files", files...)
+	apptest.ClickAndLoad(t, hr, `form[action="/competences/frameworks/import"] button[type=submit]`)
+	if !strings.Contains(apptest.Eval[string](t, hr, `location.pathname`), "/competences/frameworks/jobs/") {
+		t.Fatalf("the upload did not lead to the import's progress page: %s", apptest.Text(t, hr, "main"))
+	}
+	// The page's script reloads it when the import ends.
+	for deadline := time.Now().Add(5 * time.Minute); ; {
+		main := apptest.Text(t, hr, "main")
+		if strings.Contains(main, "13896 skills") {
+			break
+		}
+		if strings.Contains(main, "✗") || time.Now().After(deadline) {
+			apptest.Screenshot(t, hr, "esco-import")
+			t.Fatalf("the ESCO import did not finish: %s", main)
+		}
+		time.Sleep(500 * time.Millisecond)
+	}
+	apptest.Screenshot(t, hr, "esco-imported")
+
+	// L&D: role profile from the ESCO occupation.
 	apptest.Open(t, hr, s.URL+"/roles/occupation?q=CNC")
 	apptest.Screenshot(t, hr, "occupation-search")
 	if !strings.Contains(apptest.Text(t, hr, "main"), "ESCO") {
