@@ -266,6 +266,39 @@ func TestMaintainedLevelsMatchDerivation(t *testing.T) {
 				t.Fatalf("maintained %+v\nderived %+v", m, d)
 			}
 		}
+		// The full derivation reads the evidence packs: it equals one
+		// straight from the evidence table, field by field.
+		direct, err := db.DeriveCurrentLevelsFromEvidence(ctx, org.ID, now)
+		must(t, err)
+		if len(direct) != len(derived) {
+			t.Fatalf("from evidence %d, from packs %d", len(direct), len(derived))
+		}
+		for i := range direct {
+			a, b := direct[i], derived[i]
+			if a.PersonID != b.PersonID || a.CompetenceID != b.CompetenceID || a.Level != b.Level || a.Validated != b.Validated ||
+				a.SelfLevel != b.SelfLevel || a.EvidenceID != b.EvidenceID || a.Kind != b.Kind || !a.At.Equal(b.At) ||
+				!a.ValidUntil.Equal(b.ValidUntil) || !a.NextChange.Equal(b.NextChange) {
+				t.Fatalf("from evidence %+v\nfrom packs %+v", a, b)
+			}
+		}
+		// The packs kept up one insert at a time equal the packs rebuilt
+		// from the evidence table in Go and by the migration's backfill.
+		maintainedPacks := evidencePacks(t, db, org.ID)
+		if len(maintainedPacks) != len(people) {
+			t.Fatalf("%d evidence packs for %d people", len(maintainedPacks), len(people))
+		}
+		_, err = db.RebuildEvidencePacks(ctx, org.ID)
+		must(t, err)
+		samePacks(t, "rebuilt", evidencePacks(t, db, org.ID), maintainedPacks)
+		mig, err := os.ReadFile("migrations/" + string(db.Engine()) + "/0103_evidence_packs.sql")
+		must(t, err)
+		backfill := string(mig[strings.Index(string(mig), "INSERT INTO evidence_packs"):])
+		_, err = db.W().ExecContext(ctx, `DELETE FROM evidence_packs WHERE org_id = $1`, org.ID)
+		must(t, err)
+		_, err = db.W().ExecContext(ctx, backfill)
+		must(t, err)
+		samePacks(t, "backfilled", evidencePacks(t, db, org.ID), maintainedPacks)
+
 		// The matrix reads the per-person packs: they agree too.
 		mx, err := db.Matrix(ctx, org.ID, store.MatrixQuery{PersonIDs: people, CompetenceIDs: comps}, now)
 		must(t, err)
@@ -278,6 +311,33 @@ func TestMaintainedLevelsMatchDerivation(t *testing.T) {
 			}
 		}
 	})
+}
+
+func evidencePacks(t *testing.T, db *store.DB, orgID string) map[string]string {
+	t.Helper()
+	rows, err := db.R().QueryContext(context.Background(), `SELECT person_id, packed FROM evidence_packs WHERE org_id = $1`, orgID)
+	must(t, err)
+	defer rows.Close()
+	out := map[string]string{}
+	for rows.Next() {
+		var p, v string
+		must(t, rows.Scan(&p, &v))
+		out[p] = v
+	}
+	must(t, rows.Err())
+	return out
+}
+
+func samePacks(t *testing.T, what string, got, want map[string]string) {
+	t.Helper()
+	if len(got) != len(want) {
+		t.Fatalf("%s: %d packs, want %d", what, len(got), len(want))
+	}
+	for p, v := range want {
+		if got[p] != v {
+			t.Fatalf("%s pack of %s:\n%s\nwant\n%s", what, p, got[p], v)
+		}
+	}
 }
 
 // teamFixture is one team of 50 people with two role profiles that

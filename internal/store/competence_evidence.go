@@ -74,8 +74,15 @@ func (db *DB) AddEvidenceBatch(ctx context.Context, orgID string, evs []*compete
 				}
 			}
 		}
+		// The packs now hold every piece of evidence of the people
+		// concerned (and, on PostgreSQL, are locked until commit): each
+		// affected level is derived from them.
+		packs, err := db.addToPacks(ctx, tx, orgID, evs)
+		if err != nil {
+			return err
+		}
 		for p := range pairs {
-			if err := db.rederive(ctx, tx, orgID, p.p, p.c, now); err != nil {
+			if err := db.storeDerived(ctx, tx, orgID, packs[p.p], p.p, p.c, now); err != nil {
 				return err
 			}
 		}
@@ -106,29 +113,23 @@ func (db *DB) checkIDs(ctx context.Context, q Querier, orgID, table, field strin
 	return nil
 }
 
-// rederive derives one person's current level in one competence from all
-// its evidence and stores it.
+// rederive derives one person's current level in one competence from
+// their evidence pack and stores it.
 func (db *DB) rederive(ctx context.Context, q Querier, orgID, personID, competenceID string, now time.Time) error {
-	rows, err := q.QueryContext(ctx, `SELECT id, level, kind, recorded_at, valid_until FROM evidence
-		WHERE org_id = $1 AND person_id = $2 AND competence_id = $3 ORDER BY recorded_at, id`, orgID, personID, competenceID)
+	pack, err := db.lockPack(ctx, q, orgID, personID)
 	if err != nil {
-		return db.Err(err)
-	}
-	acc := competence.NewAcc(now)
-	acc.Reset(personID, competenceID)
-	var e competence.Evidence
-	for rows.Next() {
-		if err := rows.Scan(&e.ID, &e.Level, &e.Kind, Time{&e.RecordedAt}, Time{&e.ValidUntil}); err != nil {
-			rows.Close()
-			return err
-		}
-		acc.Add(&e)
-	}
-	rows.Close()
-	if err := rows.Err(); err != nil {
 		return err
 	}
-	c := acc.Result()
+	return db.storeDerived(ctx, q, orgID, pack, personID, competenceID, now)
+}
+
+// storeDerived derives one level from a person's pack and stores it in
+// current_levels and in the person's level pack.
+func (db *DB) storeDerived(ctx context.Context, q Querier, orgID, pack, personID, competenceID string, now time.Time) error {
+	c, err := derivePair(pack, personID, competenceID, now)
+	if err != nil {
+		return err
+	}
 	if err := db.putCurrent(ctx, q, orgID, c); err != nil {
 		return err
 	}
@@ -183,10 +184,118 @@ func (db *DB) RefreshExpired(ctx context.Context, orgID string, now time.Time) (
 }
 
 // DeriveCurrentLevels derives every current level of orgID from all its
-// evidence in one ordered pass (split over two read connections by
-// person), without using the maintained table. It is how the maintained
-// table is rebuilt and how tests prove the two agree.
+// evidence, without using the maintained levels: every piece of evidence
+// goes through the rules again (after a change of rules, or to check the
+// maintained table). The evidence is read from the per-person packs (see
+// competence_evpacks.go), split over two read connections by person.
 func (db *DB) DeriveCurrentLevels(ctx context.Context, orgID string, now time.Time) ([]competence.Current, error) {
+	var mid string
+	err := db.read.QueryRowContext(ctx, `SELECT person_id FROM evidence_packs WHERE org_id = $1 ORDER BY person_id
+		LIMIT 1 OFFSET (SELECT COUNT(*) FROM evidence_packs WHERE org_id = $1) / 2`, orgID).Scan(&mid)
+	if err == sql.ErrNoRows {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, db.Err(err)
+	}
+	// Two ranges of people, one per core. Each half is read and its
+	// levels counted first, so that the result is allocated once at its
+	// size: growing a slice of 250,000 levels cost more than the rules.
+	bounds := [][2]string{{"", mid}, {mid, ""}}
+	type half struct {
+		people, packs []string
+		n             int
+		err           error
+	}
+	halves := make([]half, len(bounds))
+	var wg sync.WaitGroup
+	for i, b := range bounds {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			h := &halves[i]
+			h.people, h.packs, h.err = db.readPacks(ctx, orgID, b[0], b[1])
+			for _, v := range h.packs {
+				n, err := countPairs(v)
+				if err != nil {
+					h.err = err
+					return
+				}
+				h.n += n
+			}
+		}()
+	}
+	wg.Wait()
+	total := 0
+	for _, h := range halves {
+		if h.err != nil {
+			return nil, h.err
+		}
+		total += h.n
+	}
+	out := make([]competence.Current, total)
+	off := 0
+	for i := range halves {
+		h := &halves[i]
+		part := out[off : off : off+h.n]
+		off += h.n
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			d := &deriver{acc: competence.NewAcc(now), out: part}
+			for j, v := range h.packs {
+				if err := derivePack(d, h.people[j], v); err != nil {
+					h.err = err
+					return
+				}
+			}
+			if got := len(d.result()); got != h.n {
+				h.err = fmt.Errorf("derive: %d levels from packs, counted %d", got, h.n)
+			}
+		}()
+	}
+	wg.Wait()
+	for _, h := range halves {
+		if h.err != nil {
+			return nil, h.err
+		}
+	}
+	return out, nil
+}
+
+// readPacks reads the evidence packs of orgID's people in [from, to)
+// ("" is open).
+func (db *DB) readPacks(ctx context.Context, orgID, from, to string) (people, packs []string, err error) {
+	cond := ` WHERE org_id = $1`
+	args := []any{orgID}
+	if from != "" {
+		args = append(args, from)
+		cond += fmt.Sprintf(` AND person_id >= $%d`, len(args))
+	}
+	if to != "" {
+		args = append(args, to)
+		cond += fmt.Sprintf(` AND person_id < $%d`, len(args))
+	}
+	rows, err := db.read.QueryContext(ctx, `SELECT person_id, packed FROM evidence_packs`+cond+` ORDER BY person_id`, args...)
+	if err != nil {
+		return nil, nil, db.Err(err)
+	}
+	defer rows.Close()
+	var person, pack string
+	for rows.Next() {
+		if err := rows.Scan(&person, &pack); err != nil {
+			return nil, nil, err
+		}
+		people, packs = append(people, person), append(packs, pack)
+	}
+	return people, packs, rows.Err()
+}
+
+// DeriveCurrentLevelsFromEvidence derives every current level of orgID
+// straight from the evidence table, the source of truth, in one ordered
+// pass (split over two read connections by person). Tests use it to prove
+// that the packs and the maintained levels agree with the table.
+func (db *DB) DeriveCurrentLevelsFromEvidence(ctx context.Context, orgID string, now time.Time) ([]competence.Current, error) {
 	var ids []string
 	rows, err := db.read.QueryContext(ctx, `SELECT id FROM people WHERE org_id = $1 ORDER BY id`, orgID)
 	if err != nil {
@@ -340,27 +449,44 @@ func (d *deriver) result() []competence.Current {
 }
 
 // parseFixed parses TimeLayout ("2006-01-02T15:04:05.000000Z") by hand:
-// a derivation reads half a million of them and time.Parse is the hot spot.
+// a derivation reads half a million of them and time.Parse (and even
+// time.Date) is the hot spot.
 func parseFixed(v string) (time.Time, bool) {
 	if len(v) != 27 || v[4] != '-' || v[7] != '-' || v[10] != 'T' || v[13] != ':' || v[16] != ':' || v[19] != '.' || v[26] != 'Z' {
 		return time.Time{}, false
 	}
-	var f [7]int
-	for i, r := range [7][2]int{{0, 4}, {5, 7}, {8, 10}, {11, 13}, {14, 16}, {17, 19}, {20, 26}} {
+	bad := false
+	num := func(from, to int) int {
 		n := 0
-		for j := r[0]; j < r[1]; j++ {
-			c := v[j]
-			if c < '0' || c > '9' {
-				return time.Time{}, false
+		for j := from; j < to; j++ {
+			c := v[j] - '0'
+			if c > 9 {
+				bad = true
 			}
-			n = n*10 + int(c-'0')
+			n = n*10 + int(c)
 		}
-		f[i] = n
+		return n
 	}
-	if f[1] < 1 || f[1] > 12 || f[2] < 1 || f[2] > 31 || f[3] > 23 || f[4] > 59 || f[5] > 59 {
+	y, mo, d, h, mi, s, us := num(0, 4), num(5, 7), num(8, 10), num(11, 13), num(14, 16), num(17, 19), num(20, 26)
+	if bad || mo < 1 || mo > 12 || d < 1 || d > 31 || h > 23 || mi > 59 || s > 59 {
 		return time.Time{}, false
 	}
-	return time.Date(f[0], time.Month(f[1]), f[2], f[3], f[4], f[5], f[6]*1000, time.UTC), true
+	if y < 1 {
+		return time.Date(y, time.Month(mo), d, h, mi, s, us*1000, time.UTC), true
+	}
+	// Days since 1970-01-01 in the proleptic Gregorian calendar (H.
+	// Hinnant's days_from_civil); day 31 of a 30-day month rolls over as
+	// time.Date would.
+	if mo <= 2 {
+		y--
+	}
+	era := y / 400
+	yoe := y - era*400
+	mp := (mo + 9) % 12
+	doy := (153*mp+2)/5 + d - 1
+	doe := yoe*365 + yoe/4 - yoe/100 + doy
+	days := int64(era)*146097 + int64(doe) - 719468
+	return time.Unix(days*86400+int64(h*3600+mi*60+s), int64(us)*1000).UTC(), true
 }
 
 func asString(v any) string {
@@ -385,10 +511,14 @@ func asInt(v any) int64 {
 	return 0
 }
 
-// RebuildCurrentLevels replaces orgID's maintained current levels with a
-// fresh derivation from all evidence (after a change of rules, or to
+// RebuildCurrentLevels rebuilds orgID's evidence packs from the evidence
+// table, then replaces its maintained current levels and level packs with
+// a fresh derivation from all evidence (after a change of rules, or to
 // repair). Returns the number of levels stored.
 func (db *DB) RebuildCurrentLevels(ctx context.Context, orgID string, now time.Time) (int, error) {
+	if _, err := db.RebuildEvidencePacks(ctx, orgID); err != nil {
+		return 0, err
+	}
 	all, err := db.DeriveCurrentLevels(ctx, orgID, now)
 	if err != nil {
 		return 0, err
