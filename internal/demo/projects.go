@@ -22,7 +22,8 @@ func init() {
 // team lead's validation), a closed 5S project whose work is evidence,
 // reflections (one private, one shared with the team lead), lessons
 // learned (published to the community without names, organisation-only,
-// one in review) and a community lesson from the partner university.
+// one for the CNC team only, one in review) and a community lesson from
+// the partner university.
 func seedProjects(ctx context.Context, db *store.DB, c *Company) error {
 	org := c.Org.ID
 	comps, _, err := db.Competences(ctx, org, competence.Filter{Limit: 1000})
@@ -191,6 +192,25 @@ func seedProjects(ctx context.Context, db *store.DB, c *Company) error {
 		NextTime: "Walk the checklist at every changeover and sign it off.", Visibility: project.VisOrg}
 	if err := publish(changeover, erik.ID, c.Now.Add(-240*time.Hour)); err != nil {
 		return err
+	}
+	// A lesson the CNC team keeps to itself: its members, Henk (the lead)
+	// and the reviewers find it on the lathe's page and in search; Fleur
+	// in the office does not.
+	if len(cncOps) > 1 {
+		team := &project.Lesson{OrgID: org, AuthorID: cncOps[1].ID, Lang: "nl", Title: "Nulpunt opnieuw inmeten na een gebroken beitel",
+			Situation:  "Late dienst op de DMG Mori, serie flenzen.",
+			Happened:   "Na een gebroken beitel liepen de volgende tien flenzen 0,1 mm uit de maat.",
+			Cause:      "De nieuwe beitel is geplaatst zonder het nulpunt opnieuw in te meten.",
+			Learned:    "Na elke beitelwissel door breuk het nulpunt opnieuw inmeten, ook als de houder niet is losgeweest.",
+			NextTime:   "Nulpunt inmeten en het eerste stuk laten meten voordat de serie verder loopt.",
+			Visibility: project.VisTeam}
+		if id := comp("CNC turning"); id != "" {
+			team.Competences = []string{id}
+		}
+		team.Places = chuck.Places
+		if err := publish(team, ruud.ID, c.Now.Add(-30*time.Hour)); err != nil {
+			return err
+		}
 	}
 	if len(cncOps) > 0 {
 		review := &project.Lesson{OrgID: org, AuthorID: cncOps[0].ID, ProjectID: wg.ID, Lang: "nl", Title: "Storingslog bijhouden maakt het patroon zichtbaar",

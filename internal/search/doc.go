@@ -80,6 +80,13 @@ type Doc struct {
 	// equally good text matches a higher boost ranks first.
 	Boost float64
 	URL   string // where the result links to
+	// Audience narrows an organisation-visible document to some of the
+	// organisation's people: a scope finds it only when it holds one of
+	// these keys (Scope.Keys), e.g. "team:ID" for a lesson shared with a
+	// team. Empty: everyone the visibility admits. The keys mean nothing
+	// to the engine; the area that writes the document and the one that
+	// fills the scope agree on them.
+	Audience []string
 }
 
 // Limits on what a document may hold, so one document cannot bloat the
@@ -89,6 +96,8 @@ const (
 	maxBody   = 200_000
 	maxLabels = 200
 	maxQuery  = 500
+	// maxAudience bounds the keys of one document.
+	maxAudience = 50
 )
 
 // Validate checks a document before it is indexed. Errors: EInvalid.
@@ -133,6 +142,18 @@ func (d *Doc) Validate() error {
 	if d.Boost < 0 || d.Boost > 1 || d.Boost != d.Boost {
 		errs = append(errs, core.Invalid("boost", "must be between 0 and 1"))
 	}
+	if len(d.Audience) > 0 && (d.OrgID == "" || d.Visibility != VisOrg) {
+		errs = append(errs, core.Invalid("audience", "narrows organisation-visible documents only"))
+	}
+	if len(d.Audience) > maxAudience {
+		errs = append(errs, core.Invalid("audience", "at most %d keys", maxAudience))
+	}
+	for _, k := range d.Audience {
+		if k == "" || len(k) > 200 || strings.ContainsAny(k, " \t\n\x00") {
+			errs = append(errs, core.Invalid("audience", "keys are 1 to 200 characters without spaces"))
+			break
+		}
+	}
 	if d.Minutes < 0 {
 		errs = append(errs, core.Invalid("minutes", "must not be negative"))
 	}
@@ -145,6 +166,11 @@ func (d *Doc) Validate() error {
 type Scope struct {
 	OrgID         string
 	PartnerOrgIDs []string
+	// Keys are what the searcher holds for documents with an Audience
+	// ("team:ID" for their team, ...). Without a matching key such a
+	// document is never found, so a scope that leaves Keys empty sees
+	// only what its whole organisation may see.
+	Keys []string
 }
 
 // Filters narrow a query by facet values. Within one facet the values are

@@ -195,6 +195,7 @@ func (ix *Index) Upsert(ctx context.Context, orgID string, docs ...Doc) error {
 		}
 		d.Labels = append([]Label(nil), d.Labels...)
 		d.Competences = append([]string(nil), d.Competences...)
+		d.Audience = append([]string(nil), d.Audience...)
 		ans[i] = a.analyze(&d)
 		sds[i] = StoredDoc{Doc: d, Terms: ans[i].encode(), TermsVersion: analyzerVersion}
 	}

@@ -70,6 +70,9 @@ type docRec struct {
 	// counting facets over tens of thousands of matches is array work.
 	fv    [nFacets]uint32 // type, -, lang, duration, site
 	fcomp []uint32        // competences
+	// aud: the keys of which a scope must hold one (Doc.Audience); nil
+	// for documents everyone in the visibility finds.
+	aud []string
 }
 
 const nFacets = 5
@@ -220,6 +223,9 @@ func (m *mem) put(d *Doc, an analysis, seq int64) bool {
 		ref: ref, seq: seq, org: d.OrgID, kind: d.Kind, id: d.ID, typ: d.Type,
 		vis: d.Visibility, lang: d.Lang, pid: m.partition(d), static: prior(d),
 		title: d.Title, snippet: snippet(d.Body), url: d.URL, live: true,
+	}
+	if len(d.Audience) > 0 {
+		rec.aud = slices.Clone(d.Audience)
 	}
 	rec.fv[0] = m.fdict[0].id(d.Type)
 	rec.fv[2] = m.fdict[2].id(d.Lang)

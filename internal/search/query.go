@@ -159,6 +159,17 @@ func (m *mem) idf(t uint32) float32 {
 	return float32(1 + math.Log1p(n/df)/math.Log1p(n))
 }
 
+// holdsAny reports whether a scope's keys meet a document's audience;
+// both lists are short.
+func holdsAny(keys, aud []string) bool {
+	for _, k := range keys {
+		if slices.Contains(aud, k) {
+			return true
+		}
+	}
+	return false
+}
+
 // visPart is a partition a scope may walk; partnerOnly means only its
 // partner-visible documents count.
 type visPart struct {
@@ -435,6 +446,9 @@ func (m *mem) run(sc Scope, q Query, k int, all bool) (hits []hit, total int, fc
 			s.seen[n] = gen
 			d := &m.docs[n]
 			if L.partnerOnly && d.vis != VisPartners {
+				continue
+			}
+			if d.aud != nil && !holdsAny(sc.Keys, d.aud) {
 				continue
 			}
 			sc := L.c

@@ -200,6 +200,62 @@ func TestSearchVisibilityAndTenantIsolation(t *testing.T) {
 	})
 }
 
+// TestSearchAudience: a document narrowed to an audience within its
+// organisation is found only by scopes holding one of its keys, never
+// by the rest of the organisation or another one (whatever keys it
+// claims), not counted in their facets, and a fresh node agrees.
+func TestSearchAudience(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		ctx := context.Background()
+		f := setup(t, db)
+		if err := f.ix.Upsert(ctx, f.acme,
+			search.Doc{Kind: "lesson", ID: "team-lesson", Lang: "en", Title: "Welding jig drift on line 3", Body: "welding", Type: "lesson",
+				Audience: []string{"team:t1", "person:p9"}}); err != nil {
+			t.Fatal(err)
+		}
+		for _, bad := range []search.Doc{
+			{Kind: "lesson", ID: "x", Title: "x", Visibility: search.VisPublic, Audience: []string{"team:t1"}},
+			{Kind: "lesson", ID: "x", Title: "x", Visibility: search.VisPartners, Audience: []string{"team:t1"}},
+			{Kind: "lesson", ID: "x", Title: "x", Audience: []string{"team t1"}},
+			{Kind: "lesson", ID: "x", Title: "x", Audience: []string{""}},
+		} {
+			if err := f.ix.Upsert(ctx, f.acme, bad); core.ErrorCode(err) != core.EInvalid {
+				t.Errorf("audience %v on %s: %v", bad.Audience, bad.Visibility, err)
+			}
+		}
+		for _, ix := range []*search.Index{f.ix, fresh(t, db)} {
+			has := func(sc search.Scope) bool { return slices.Contains(ids(t, ix, sc, "welding"), "team-lesson") }
+			if has(search.Scope{OrgID: f.acme}) || has(search.Scope{OrgID: f.acme, Keys: []string{"team:t2", "person:p1"}}) {
+				t.Error("LEAK: the rest of the organisation finds a team's document")
+			}
+			if has(search.Scope{OrgID: f.bolt, Keys: []string{"team:t1"}}) || has(search.Scope{OrgID: f.uni, PartnerOrgIDs: []string{f.acme}, Keys: []string{"team:t1"}}) {
+				t.Error("LEAK: another organisation finds a team's document")
+			}
+			if !has(search.Scope{OrgID: f.acme, Keys: []string{"team:t1"}}) || !has(search.Scope{OrgID: f.acme, Keys: []string{"x", "person:p9"}}) {
+				t.Error("the audience does not find its document")
+			}
+			res, err := ix.Query(ctx, search.Scope{OrgID: f.acme}, search.Query{Text: "welding", Facets: true})
+			if err != nil {
+				t.Fatal(err)
+			}
+			for _, v := range res.Facets[search.FacetType] {
+				if v.Value == "lesson" {
+					t.Error("LEAK: a team's document counted in another's facets")
+				}
+			}
+		}
+	})
+}
+
+func fresh(t *testing.T, db *store.DB) *search.Index {
+	t.Helper()
+	ix := search.NewIndex(db)
+	if _, err := ix.Load(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	return ix
+}
+
 func TestSearchFacetsAndFilters(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, db *store.DB) {
 		f := setup(t, db)

@@ -69,7 +69,7 @@ func (db *DB) SaveSearchDocs(ctx context.Context, orgID string, docs []search.St
 			args := []any{orgID, seq, now}
 			for i := range part {
 				d := &part[i]
-				labels, comps := []byte("[]"), []byte("[]")
+				labels, comps, aud := []byte("[]"), []byte("[]"), []byte("[]")
 				var err error
 				if len(d.Labels) > 0 {
 					if labels, err = json.Marshal(d.Labels); err != nil {
@@ -81,8 +81,13 @@ func (db *DB) SaveSearchDocs(ctx context.Context, orgID string, docs []search.St
 						return err
 					}
 				}
+				if len(d.Audience) > 0 {
+					if aud, err = json.Marshal(d.Audience); err != nil {
+						return err
+					}
+				}
 				args = append(args, string(d.Kind), d.ID, string(d.Visibility), d.Lang, d.Type, d.Title, d.Body,
-					string(labels), string(comps), d.Minutes, d.SiteID, d.Boost, d.URL, d.Terms, d.TermsVersion)
+					string(labels), string(comps), d.Minutes, d.SiteID, d.Boost, d.URL, d.Terms, d.TermsVersion, string(aud))
 			}
 			if _, err := st.ExecContext(ctx, args...); err != nil {
 				return fmt.Errorf("save search docs: %w", db.Err(err))
@@ -94,22 +99,22 @@ func (db *DB) SaveSearchDocs(ctx context.Context, orgID string, docs []search.St
 }
 
 // saveSearchDocsSQL is the upsert of n documents; $1 is the organisation,
-// $2 the change number, $3 the time, then 15 values per document.
+// $2 the change number, $3 the time, then 16 values per document.
 func saveSearchDocsSQL(n int) string {
 	rows := make([]string, n)
 	for i := range rows {
-		ph := make([]string, 15)
+		ph := make([]string, 16)
 		for j := range ph {
-			ph[j] = fmt.Sprintf("$%d", 4+i*15+j)
+			ph[j] = fmt.Sprintf("$%d", 4+i*16+j)
 		}
 		rows[i] = "($1, " + strings.Join(ph, ", ") + ", $2, FALSE, $3)"
 	}
-	return `INSERT INTO search_docs (org_id, kind, id, visibility, lang, type, title, body, labels, competences, minutes, site_id, boost, url, terms, terms_version, seq, deleted, updated_at)
+	return `INSERT INTO search_docs (org_id, kind, id, visibility, lang, type, title, body, labels, competences, minutes, site_id, boost, url, terms, terms_version, audience, seq, deleted, updated_at)
 VALUES ` + strings.Join(rows, ",\n") + `
 ON CONFLICT (org_id, kind, id) DO UPDATE SET visibility = excluded.visibility, lang = excluded.lang, type = excluded.type,
  title = excluded.title, body = excluded.body, labels = excluded.labels, competences = excluded.competences,
  minutes = excluded.minutes, site_id = excluded.site_id, boost = excluded.boost, url = excluded.url,
- terms = excluded.terms, terms_version = excluded.terms_version, seq = excluded.seq, deleted = FALSE,
+ terms = excluded.terms, terms_version = excluded.terms_version, audience = excluded.audience, seq = excluded.seq, deleted = FALSE,
  updated_at = excluded.updated_at`
 }
 
@@ -146,7 +151,7 @@ WHERE org_id = $1 AND kind = $2 AND id IN (`+In(5, len(part))+`)`, args...)
 // (like Organisations, this is a platform-level read). With seq 0 the
 // tombstones of deleted documents are left out.
 func (db *DB) SearchDocsSince(ctx context.Context, seq int64, fn func(*search.StoredDoc) error) error {
-	q := `SELECT org_id, kind, id, visibility, lang, type, title, body, labels, competences, minutes, site_id, boost, url, terms, terms_version, seq, deleted
+	q := `SELECT org_id, kind, id, visibility, lang, type, title, body, labels, competences, minutes, site_id, boost, url, terms, terms_version, seq, deleted, audience
 FROM search_docs WHERE seq > $1`
 	if seq == 0 {
 		q += ` AND deleted = FALSE`
@@ -158,9 +163,9 @@ FROM search_docs WHERE seq > $1`
 	defer rows.Close()
 	for rows.Next() {
 		var d search.StoredDoc
-		var kind, vis, labels, comps string
+		var kind, vis, labels, comps, aud string
 		if err := rows.Scan(&d.OrgID, &kind, &d.ID, &vis, &d.Lang, &d.Type, &d.Title, &d.Body, &labels, &comps,
-			&d.Minutes, &d.SiteID, &d.Boost, &d.URL, &d.Terms, &d.TermsVersion, &d.Seq, &d.Deleted); err != nil {
+			&d.Minutes, &d.SiteID, &d.Boost, &d.URL, &d.Terms, &d.TermsVersion, &d.Seq, &d.Deleted, &aud); err != nil {
 			return fmt.Errorf("search docs: %w", err)
 		}
 		d.Kind, d.Visibility = search.Kind(kind), search.Visibility(vis)
@@ -172,6 +177,11 @@ FROM search_docs WHERE seq > $1`
 		if comps != "" && comps != "[]" {
 			if err := json.Unmarshal([]byte(comps), &d.Competences); err != nil {
 				return fmt.Errorf("search docs: competences of %s: %w", d.ID, err)
+			}
+		}
+		if aud != "" && aud != "[]" {
+			if err := json.Unmarshal([]byte(aud), &d.Audience); err != nil {
+				return fmt.Errorf("search docs: audience of %s: %w", d.ID, err)
 			}
 		}
 		if err := fn(&d); err != nil {

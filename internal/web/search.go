@@ -11,6 +11,8 @@ import (
 	"time"
 
 	"github.com/bakenhq/baken/internal/i18n"
+	"github.com/bakenhq/baken/internal/project"
+	"github.com/bakenhq/baken/internal/project/projindex"
 	"github.com/bakenhq/baken/internal/search"
 	"github.com/bakenhq/baken/internal/search/reindex"
 )
@@ -89,7 +91,9 @@ func (s *Server) refreshCore(ix *search.Index, orgID string) {
 	go run()
 }
 
-// scope is who searches: the organisation and its partners.
+// scope is who searches: the organisation and its partners, and the keys
+// of the signed-in person for documents narrowed to some of its people
+// (lessons shared with a team: projindex.ReaderKeys).
 func (s *Server) searchScope(r *http.Request) (search.Scope, error) {
 	st := From(r)
 	sc := search.Scope{OrgID: st.Org.ID}
@@ -100,6 +104,20 @@ func (s *Server) searchScope(r *http.Request) (search.Scope, error) {
 	for _, p := range partners {
 		sc.PartnerOrgIDs = append(sc.PartnerOrgIDs, p.ID)
 	}
+	rd := project.Reader{Principal: *st.Principal}
+	if st.Person != nil {
+		rd.TeamID = st.Person.TeamID
+	}
+	// A team's lead is whoever the team names, whatever their roles.
+	teams, err := s.db.TeamsLedBy(r.Context(), st.Org.ID, st.Principal.PersonID)
+	if err != nil {
+		return sc, err
+	}
+	var led []string
+	for _, t := range teams {
+		led = append(led, t.ID)
+	}
+	sc.Keys = projindex.ReaderKeys(rd, led)
 	return sc, nil
 }
 

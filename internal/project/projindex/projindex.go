@@ -8,8 +8,12 @@
 //     documents carry the title and the five sections only, never the
 //     author's, reviewer's or organisation's name, so a search result
 //     can never name what the author chose to keep anonymous.
-//   - Lessons visible to a team only, drafts and lessons in review are
-//     not indexed: the search scope knows organisations, not teams.
+//   - Published lessons visible to a team only (VisTeam), narrowed to the
+//     readers project.CanRead admits (search.Doc.Audience): the author,
+//     the team and its lead, and the organisation's reviewers. Searchers
+//     carry their keys from ReaderKeys; everyone else in the
+//     organisation, and every other organisation, never finds them.
+//   - Drafts and lessons in review are not indexed.
 //   - Open projects (VisOrg), so that "join this working group" is found.
 //   - Reflections are private and never indexed.
 package projindex
@@ -53,10 +57,13 @@ func LessonDoc(l *project.Lesson) (d search.Doc, ok bool) {
 		return d, false
 	}
 	vis := search.VisOrg
+	var audience []string
 	switch l.Visibility {
 	case project.VisCommunity:
 		vis = search.VisPublic
 	case project.VisOrg:
+	case project.VisTeam:
+		audience = teamAudience(l)
 	default:
 		return d, false
 	}
@@ -79,11 +86,53 @@ func LessonDoc(l *project.Lesson) (d search.Doc, ok bool) {
 		Competences: append([]string(nil), l.Competences...),
 		Boost:       min(0.3+float64(l.Helped)/100, 0.9),
 		URL:         LessonURL(l.ID),
+		Audience:    audience,
 	}
 	if vis == search.VisOrg && len(sites) == 1 {
 		d.SiteID = sites[0]
 	}
 	return d, true
+}
+
+// Search keys (search.Scope.Keys, search.Doc.Audience) of this area.
+const (
+	keyPerson    = "person:"
+	keyTeam      = "team:"
+	keyReviewers = "lessons:reviewers"
+)
+
+// teamAudience is who may find a team lesson, as project.CanRead says:
+// its author, its team (members and lead) and the reviewers.
+func teamAudience(l *project.Lesson) []string {
+	aud := []string{keyPerson + l.AuthorID, keyReviewers}
+	if l.TeamID != "" {
+		aud = append(aud, keyTeam+l.TeamID)
+	}
+	return aud
+}
+
+// ReaderKeys returns the search keys of a reader of their own
+// organisation's lessons: themselves, their team, the teams they lead
+// (ledTeams) and, for reviewers, the reviewers' key. The web layer puts
+// them in search.Scope.Keys; they must come from the signed-in principal,
+// never from the request.
+func ReaderKeys(rd project.Reader, ledTeams []string) []string {
+	var keys []string
+	if rd.Principal.PersonID != "" {
+		keys = append(keys, keyPerson+rd.Principal.PersonID)
+	}
+	if rd.TeamID != "" {
+		keys = append(keys, keyTeam+rd.TeamID)
+	}
+	for _, t := range ledTeams {
+		if t != "" && t != rd.TeamID {
+			keys = append(keys, keyTeam+t)
+		}
+	}
+	if project.CanReview(rd.Principal) {
+		keys = append(keys, keyReviewers)
+	}
+	return keys
 }
 
 // ProjectDoc returns the search document of a project; ok is false for

@@ -2,6 +2,8 @@ package projindex_test
 
 import (
 	"context"
+
+	"github.com/bakenhq/baken/internal/core"
 	"testing"
 	"time"
 
@@ -32,7 +34,8 @@ func hits(t *testing.T, ix *search.Index, orgID, q string) map[string]search.Res
 }
 
 // Only what was opted in reaches other organisations, anonymised as
-// chosen; team lessons, drafts and reflections are never in search.
+// chosen; drafts and reflections are never in search, and team lessons
+// never for a searcher without the team's keys (TestTeamLessonsInSearch).
 func TestSearchSeesOnlyWhatMayBeSeen(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, db *store.DB) {
 		ctx := context.Background()
@@ -107,8 +110,92 @@ func TestSearchSeesOnlyWhatMayBeSeen(t *testing.T) {
 		}
 		n, err := projindex.Reindex(ctx, ix, db, a.ID)
 		must(t, err)
-		if n != 1 {
-			t.Fatalf("reindex indexed %d lessons, want the organisation one", n)
+		if n != 2 {
+			t.Fatalf("reindex indexed %d lessons, want the organisation one and the team one", n)
+		}
+	})
+}
+
+// A team lesson is found by its author, its team, the team's lead and
+// the reviewers, through ReaderKeys and project.CanRead alike; by no one
+// else in the organisation and by no other organisation.
+func TestTeamLessonsInSearch(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		ctx := context.Background()
+		a := &tenancy.Organisation{Kind: tenancy.Company, Name: "Hofman", Slug: "hofman"}
+		b := &tenancy.Organisation{Kind: tenancy.Company, Name: "Elders", Slug: "elders"}
+		must(t, db.CreateOrganisation(ctx, a))
+		must(t, db.CreateOrganisation(ctx, b))
+		person := func(org, name string) *tenancy.Person {
+			p := &tenancy.Person{Name: name, Active: true}
+			must(t, db.CreatePerson(ctx, org, p))
+			return p
+		}
+		author, mate, lead, other, expert := person(a.ID, "Jan"), person(a.ID, "Piet"), person(a.ID, "Henk"), person(a.ID, "Fleur"), person(a.ID, "Ruud")
+		outsider := person(b.ID, "Bob")
+		cnc := &tenancy.Team{Name: "CNC", LeadID: lead.ID}
+		must(t, db.CreateTeam(ctx, a.ID, cnc))
+		assembly := &tenancy.Team{Name: "Assemblage"}
+		must(t, db.CreateTeam(ctx, a.ID, assembly))
+
+		ix := search.NewIndex(db)
+		l := &project.Lesson{AuthorID: author.ID, TeamID: cnc.ID, Lang: "nl", Title: "Spanmiddel team", Learned: "klauwplaat spandruk", Visibility: project.VisTeam}
+		must(t, db.CreateLesson(ctx, a.ID, l))
+		must(t, db.SetLessonStatus(ctx, a.ID, l.ID, project.LessonDraft, project.LessonPublished, expert.ID, "", time.Now()))
+		full, err := db.Lesson(ctx, a.ID, l.ID)
+		must(t, err)
+		must(t, projindex.Lesson(ctx, ix, full))
+		node := search.NewIndex(db)
+		_, err = node.Load(ctx)
+		must(t, err)
+
+		type reader struct {
+			name    string
+			org     string
+			rd      project.Reader
+			led     []string
+			mayFind bool
+		}
+		p := func(org string, pe *tenancy.Person, roles ...core.Role) core.Principal {
+			return core.Principal{OrgID: org, PersonID: pe.ID, Roles: roles}
+		}
+		for _, r := range []reader{
+			{"author", a.ID, project.Reader{Principal: p(a.ID, author)}, nil, true},
+			{"team mate", a.ID, project.Reader{Principal: p(a.ID, mate), TeamID: cnc.ID}, nil, true},
+			{"team lead", a.ID, project.Reader{Principal: p(a.ID, lead, core.RoleTeamLead)}, []string{cnc.ID}, true},
+			{"expert", a.ID, project.Reader{Principal: p(a.ID, expert, core.RoleExpert)}, nil, true},
+			{"other team", a.ID, project.Reader{Principal: p(a.ID, other), TeamID: assembly.ID}, nil, false},
+			{"management", a.ID, project.Reader{Principal: p(a.ID, other, core.RoleManagement, core.RoleAssessor)}, nil, false},
+			{"organisation admin (holds every role, reviews too)", a.ID, project.Reader{Principal: p(a.ID, other, core.RoleOrgAdmin)}, nil, true},
+			{"other organisation", b.ID, project.Reader{Principal: p(b.ID, outsider, core.RoleExpert), TeamID: cnc.ID}, []string{cnc.ID}, false},
+		} {
+			led := map[string]bool{}
+			for _, id := range r.led {
+				led[id] = true
+			}
+			if project.CanRead(r.rd, full, led[full.TeamID]) != r.mayFind {
+				t.Fatalf("%s: the rules and this test disagree", r.name)
+			}
+			for _, x := range []*search.Index{ix, node} {
+				res, err := x.Query(ctx, search.Scope{OrgID: r.org, Keys: projindex.ReaderKeys(r.rd, r.led)}, search.Query{Text: "klauwplaat", Limit: 20})
+				must(t, err)
+				found := false
+				for _, h := range res.Hits {
+					found = found || h.ID == l.ID
+				}
+				if found != r.mayFind {
+					t.Errorf("%s: found = %v, want %v", r.name, found, r.mayFind)
+				}
+			}
+		}
+		// Moved to the organisation: everyone there, still no one else.
+		full.Visibility = project.VisOrg
+		must(t, projindex.Lesson(ctx, ix, full))
+		if _, ok := hits(t, ix, a.ID, "klauwplaat")[l.ID]; !ok {
+			t.Error("an organisation lesson is not found by the organisation")
+		}
+		if _, ok := hits(t, ix, b.ID, "klauwplaat")[l.ID]; ok {
+			t.Error("an organisation lesson is found by another organisation")
 		}
 	})
 }
