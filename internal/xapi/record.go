@@ -55,7 +55,11 @@ func PersonAgent(personID, name string) map[string]any {
 
 // bakenAuthority asserts the statements Baken records itself.
 var bakenAuthority = map[string]any{"objectType": "Agent", "name": "Baken",
-	"account": map[string]any{"homePage": DefaultAuthorityHomePage, "name": "baken"}}
+	"account": map[string]any{"homePage": DefaultAuthorityHomePage, "name": bakenAuthorityName}}
+
+// bakenAuthorityName is the account name of Baken's own authority; LRS
+// keys start with "lrs_", so no credential can take it.
+const bakenAuthorityName = "baken"
 
 // RecordStatement writes rec as an xAPI 2.0 statement into orgID's LRS,
 // with Baken as authority, so that one record holds all of a person's

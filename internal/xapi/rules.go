@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"strconv"
 	"strings"
 	"sync"
 	"time"
@@ -11,6 +12,7 @@ import (
 	"github.com/bakenhq/baken/internal/competence"
 	"github.com/bakenhq/baken/internal/core"
 	"github.com/bakenhq/baken/internal/store"
+	"github.com/bakenhq/baken/internal/tenancy"
 )
 
 // Rule turns arriving statements into competence evidence, as an L&D
@@ -158,9 +160,24 @@ func rulesOf(ctx context.Context, db *store.DB, orgID string) ([]*Rule, error) {
 func ForgetRules(db *store.DB, orgID string) { ruleCache.Delete(ruleKey{db, orgID}) }
 
 // applyRules records evidence for newly stored statements that match
-// orgID's rules. It runs after the statements are committed: a failure is
-// logged and never undoes the statements.
+// orgID's rules, and withdraws the evidence of statements the new ones
+// void. It runs after the statements are committed: a failure is logged
+// and never undoes the statements.
+//
+// Statements Baken records itself (RecordStatement) never pass through the
+// rules: Baken already turned the activity into evidence where it
+// happened (an instruction marked done, a path validated, project work
+// confirmed), and a rule would count it a second time.
 func (h *Handler) applyRules(ctx context.Context, orgID string, fresh []*prepared) {
+	var voided []string
+	for _, p := range fresh {
+		if p.voiding && p.refID != "" {
+			voided = append(voided, p.refID)
+		}
+	}
+	if len(voided) > 0 {
+		h.withdraw(ctx, orgID, voided)
+	}
 	rules, err := rulesOf(ctx, h.db, orgID)
 	if err != nil {
 		h.log.Error("xapi rules", "org", orgID, "err", err)
@@ -170,10 +187,11 @@ func (h *Handler) applyRules(ctx context.Context, orgID string, fresh []*prepare
 		return
 	}
 	for _, p := range fresh {
-		if p.voiding {
+		if p.voiding || byBaken(p.m) {
 			continue
 		}
 		var person string
+		var evs []*competence.Evidence
 		for _, r := range rules {
 			if !ruleMatches(r, p.m) {
 				continue
@@ -190,14 +208,59 @@ func (h *Handler) applyRules(ctx context.Context, orgID string, fresh []*prepare
 					at = t
 				}
 			}
-			e := &competence.Evidence{PersonID: person, CompetenceID: r.CompetenceID, Level: r.Level,
+			e := &competence.Evidence{ID: core.NewID(), PersonID: person, CompetenceID: r.CompetenceID, Level: r.Level,
 				Kind: competence.Kind(r.Kind), RecordedAt: at, Note: "xAPI statement " + p.id}
 			if r.ValidDays > 0 {
 				e.ValidUntil = at.AddDate(0, 0, r.ValidDays)
 			}
+			evs = append(evs, e)
+		}
+		if len(evs) == 0 {
+			continue
+		}
+		// A voiding statement may have come before its target; the target
+		// is then stored voided and must give nothing.
+		if s, err := h.db.XAPIStatementByID(ctx, orgID, p.id); err == nil && s.Voided {
+			continue
+		}
+		ids := make([]string, len(evs))
+		for i, e := range evs {
+			ids[i] = e.ID
+		}
+		// The link first: evidence that exists without it could never be
+		// withdrawn when the statement is voided.
+		if err := h.db.XAPILinkEvidence(ctx, orgID, p.id, ids); err != nil {
+			h.log.Warn("xapi rule: evidence not recorded", "org", orgID, "statement", p.id, "err", err)
+			continue
+		}
+		for _, e := range evs {
 			if err := h.db.AddEvidence(ctx, orgID, e); err != nil {
-				h.log.Warn("xapi rule: evidence not recorded", "org", orgID, "rule", r.ID, "statement", p.id, "err", err)
+				h.log.Warn("xapi rule: evidence not recorded", "org", orgID, "competence", e.CompetenceID, "statement", p.id, "err", err)
 			}
 		}
 	}
+}
+
+// withdraw removes the evidence rules made from statements that are now
+// voided, and notes it in the audit log.
+func (h *Handler) withdraw(ctx context.Context, orgID string, statementIDs []string) {
+	n, err := h.db.XAPIWithdrawEvidence(ctx, orgID, statementIDs)
+	if err != nil {
+		h.log.Error("xapi: evidence of voided statements not withdrawn", "org", orgID, "statements", statementIDs, "err", err)
+		return
+	}
+	if n == 0 {
+		return
+	}
+	if err := h.db.Audit(ctx, tenancy.AuditEntry{OrgID: orgID, Action: "xapi.evidence_withdrawn",
+		Target: strings.Join(statementIDs, " "), Detail: strconv.Itoa(n) + " piece(s) of evidence from voided statements"}); err != nil {
+		h.log.Warn("audit", "err", err)
+	}
+}
+
+// byBaken reports whether Baken itself recorded the statement.
+func byBaken(m map[string]any) bool {
+	a, _ := m["authority"].(map[string]any)
+	acc, _ := a["account"].(map[string]any)
+	return acc["homePage"] == DefaultAuthorityHomePage && acc["name"] == bakenAuthorityName
 }
