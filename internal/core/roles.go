@@ -116,3 +116,8 @@ func (p Principal) CanAnswerProposals() bool { return p.HasAny(RoleProviderStaff
 func (p Principal) CanCurateCourses() bool {
 	return p.HasAny(RoleLearning, RoleProviderStaff, RoleOrgAdmin)
 }
+
+// CanManageLRS: the organisation's learning record store: LRS credentials
+// for outside sources and the rules that turn statements into evidence
+// (the L&D coordinator and the admin).
+func (p Principal) CanManageLRS() bool { return p.HasAny(RoleLearning, RoleOrgAdmin) }

@@ -222,6 +222,9 @@ func (s *Server) useItem(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 	}
+	if kind == catalogue.UseDone {
+		s.recordItemCompleted(r, it.ID)
+	}
 	q := url.Values{"done": {string(kind)}}
 	if code != "" {
 		q.Set("place", code)

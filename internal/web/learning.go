@@ -347,6 +347,7 @@ func (s *Server) complete(w http.ResponseWriter, r *http.Request) {
 		s.Fail(w, r, err)
 		return
 	}
+	s.recordItemCompleted(r, id)
 	s.Flash(w, r, "learning.completed")
 	http.Redirect(w, r, s.backTo(r, id), http.StatusSeeOther)
 }

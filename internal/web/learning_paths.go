@@ -173,6 +173,7 @@ func (s *Server) completePath(w http.ResponseWriter, r *http.Request) {
 		s.renderPath(w, r, Status(err), err)
 		return
 	}
+	s.recordItemCompleted(r, r.PathValue("id"))
 	s.Flash(w, r, "paths.flash."+string(status))
 	http.Redirect(w, r, "/learning/paths/"+r.PathValue("id"), http.StatusSeeOther)
 }

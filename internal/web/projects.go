@@ -548,6 +548,7 @@ func (s *Server) confirmContribution(w http.ResponseWriter, r *http.Request) {
 		s.Fail(w, r, err)
 		return
 	}
+	s.recordContribution(r, p, c)
 	if c.Status == project.AwaitingValidation {
 		if lead, _ := s.db.TeamLeadOf(ctx, st.Org.ID, c.PersonID); lead != "" && lead != c.PersonID {
 			s.notify(ctx, st.Org.ID, &project.Notification{PersonID: lead, Kind: project.NoticeValidate, Subject: p.Title(st.Lang), URL: "/reflections#validate"})

@@ -71,6 +71,7 @@ func (s *Server) routes() {
 	s.registerCompetences()
 	s.registerFrameworkImport()
 	s.registerSearch()
+	s.registerLRS()
 	m.HandleFunc("/", s.NotFound)
 }
 

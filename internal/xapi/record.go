@@ -4,7 +4,6 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
-	"sort"
 	"strconv"
 	"strings"
 	"time"
@@ -170,30 +169,43 @@ func isoDuration(d time.Duration) string {
 // by e-mail (when email is not ""), newest first, at most limit (≤ 0:
 // 1,000), voided ones left out. It is what a person downloads as xAPI JSON.
 func PersonStatements(ctx context.Context, db *store.DB, orgID, personID, email string, limit int) ([]json.RawMessage, error) {
-	if limit <= 0 || limit > 1000 {
-		limit = 1000
+	rows, _, err := PersonRecord(ctx, db, orgID, personID, email, 0, limit)
+	if err != nil {
+		return nil, err
 	}
-	keys := []string{AgentKey(PersonAgent(personID, ""))}
-	if email != "" {
-		keys = append(keys, AgentKey(map[string]any{"mbox": "mailto:" + email}))
-	}
-	var all []*store.XAPIStatement
-	for _, k := range keys {
-		rows, err := db.XAPIStatements(ctx, orgID, store.XAPIQuery{
-			Filters: []store.XAPIKey{{Kind: KindAgent, Key: k, Direct: true}}, Limit: limit})
-		if err != nil {
-			return nil, err
-		}
-		all = append(all, rows...)
-	}
-	sort.Slice(all, func(i, j int) bool { return all[i].Seq > all[j].Seq })
-	out := make([]json.RawMessage, 0, len(all))
-	seen := map[string]bool{}
-	for _, s := range all {
-		if !seen[s.ID] && len(out) < limit {
-			seen[s.ID] = true
-			out = append(out, json.RawMessage(s.Body))
-		}
+	out := make([]json.RawMessage, len(rows))
+	for i, s := range rows {
+		out[i] = json.RawMessage(s.Body)
 	}
 	return out, nil
+}
+
+// ActivityBase prefixes the ids of the activities Baken records itself, so
+// that an activity keeps its id whatever address the server is reached at
+// (".invalid" never resolves, as for PersonHomePage).
+const ActivityBase = "https://baken.invalid/activities/"
+
+// ActivityIRI is the id of one of Baken's own activities: kind is "items"
+// (instructions, courses, paths, labs…) or "projects".
+func ActivityIRI(kind, id string) string { return ActivityBase + kind + "/" + id }
+
+// Activity types of Baken's own statements: the ADL vocabulary where it
+// has one, Baken's own IRIs for what it lacks.
+const (
+	TypeLesson      = "http://adlnet.gov/expapi/activities/lesson"
+	TypeCourse      = "http://adlnet.gov/expapi/activities/course"
+	TypeMedia       = "http://adlnet.gov/expapi/activities/media"
+	TypeLab         = "https://baken.invalid/activity-types/remote-lab"
+	TypeLearnPath   = "https://baken.invalid/activity-types/learning-path"
+	TypeProjectWork = "https://baken.invalid/activity-types/project-work"
+)
+
+// VerbDisplay is the display of one of the Verbs, in English and Dutch;
+// nil for other verbs.
+func VerbDisplay(iri string) map[string]string {
+	w, ok := Verbs[iri]
+	if !ok {
+		return nil
+	}
+	return map[string]string{"en-US": w.LabelEN, "nl-NL": w.LabelNL}
 }
