@@ -4,7 +4,10 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
+	"strings"
 	"time"
+
+	"github.com/bakenhq/baken/internal/competence"
 )
 
 // XAPILinkEvidence notes that rules turned statement statementID of orgID
@@ -36,6 +39,7 @@ func (db *DB) XAPIWithdrawEvidence(ctx context.Context, orgID string, statementI
 	n := 0
 	err := db.Tx(ctx, func(tx *sql.Tx) error {
 		n = 0
+		var removed []string
 		type pair struct{ p, c string }
 		pairs := map[pair]bool{}
 		for start := 0; start < len(statementIDs); start += 500 {
@@ -59,6 +63,7 @@ func (db *DB) XAPIWithdrawEvidence(ctx context.Context, orgID string, statementI
 					return err
 				}
 				ids = append(ids, id)
+				removed = append(removed, id)
 				pairs[pair{p, c}] = true
 			}
 			rows.Close()
@@ -77,10 +82,44 @@ func (db *DB) XAPIWithdrawEvidence(ctx context.Context, orgID string, statementI
 				return db.Err(err)
 			}
 		}
-		now := time.Now().UTC()
+		// The evidence packs hold a copy of every piece of evidence: take the
+		// withdrawn ones out, then derive each affected level from the pack.
+		gone := map[string]bool{}
+		for _, id := range removed {
+			gone[id] = true
+		}
+		people := map[string][]string{}
 		for p := range pairs {
-			if err := db.rederive(ctx, tx, orgID, p.p, p.c, now); err != nil {
+			people[p.p] = append(people[p.p], p.c)
+		}
+		now := time.Now().UTC()
+		for person, comps := range people {
+			pack, err := db.lockPack(ctx, tx, orgID, person)
+			if err != nil {
 				return err
+			}
+			entries, err := splitPack(pack)
+			if err != nil {
+				return err
+			}
+			kept := entries[:0]
+			var e competence.Evidence
+			for _, en := range entries {
+				if _, err := decodeEntry(en, &e); err != nil {
+					return err
+				}
+				if !gone[e.ID] {
+					kept = append(kept, en)
+				}
+			}
+			pack = strings.Join(kept, "")
+			if _, err := tx.ExecContext(ctx, `UPDATE evidence_packs SET packed = $3 WHERE org_id = $1 AND person_id = $2`, orgID, person, pack); err != nil {
+				return db.Err(err)
+			}
+			for _, c := range comps {
+				if err := db.storeDerived(ctx, tx, orgID, pack, person, c, now); err != nil {
+					return err
+				}
 			}
 		}
 		return nil

@@ -126,6 +126,16 @@ func TestVoidingWithdrawsEvidence(t *testing.T) {
 		if got := level(); got != 1 {
 			t.Fatalf("level %d after voiding, want 1", got)
 		}
+		// The evidence packs agree with the evidence table.
+		if _, err := db.RebuildEvidencePacks(ctx, l.orgID); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := db.RebuildCurrentLevels(ctx, l.orgID, time.Now()); err != nil {
+			t.Fatal(err)
+		}
+		if got := level(); got != 1 {
+			t.Fatalf("level %d after rebuilding from the table, want 1", got)
+		}
 		l.expect(200, l.do("POST", "/xapi/statements", void(weak["id"].(string))))
 		if got := level(); got != 0 {
 			t.Fatalf("level %d after voiding both, want 0", got)
