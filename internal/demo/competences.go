@@ -43,7 +43,7 @@ var demoComps = []demoComp{
 	{"preventive", "Preventief onderhoud uitvoeren", "Preventive maintenance", "Onderhoud", competence.Fundamental, "", 0},
 	{"fault", "Storingen analyseren", "Fault finding", "Onderhoud", competence.Fundamental, "", 0},
 	{"hydraulics", "Hydrauliek", "Hydraulics", "Onderhoud", competence.Fundamental, "", 0},
-	{"plc", "PLC-diagnose (Siemens S7)", "PLC diagnostics (Siemens S7)", "Automatisering", competence.New, "http://data.europa.eu/esco/skill/2b4ec4b5-46b0-4e43-8dc3-73bbff3b4b47", 0},
+	{"plc", "PLC-diagnose (Siemens S7)", "PLC diagnostics (Siemens S7)", "Automatisering", competence.New, "http://data.europa.eu/esco/skill/6468e5fb-f3be-4025-87be-4b6556755c61", 0},
 	{"sensors", "Condition monitoring met sensoren", "Condition monitoring with sensors", "Automatisering", competence.New, "", 0},
 	{"vca", "VCA Basis", "VCA basic safety certificate", "Veiligheid", competence.Fundamental, "", 120},
 	{"loto", "Lockout/tagout toepassen", "Applying lockout/tagout", "Veiligheid", competence.Fundamental, "", 0},

@@ -19,6 +19,7 @@ import (
 
 	"github.com/bakenhq/baken/internal/competence"
 	"github.com/bakenhq/baken/internal/core"
+	"github.com/bakenhq/baken/internal/demo/escosample"
 	"github.com/bakenhq/baken/internal/esco"
 	"github.com/bakenhq/baken/internal/search/reindex"
 	"github.com/bakenhq/baken/internal/store"
@@ -47,6 +48,7 @@ func (s *Server) registerFrameworkImport() {
 	allowed := func(h http.HandlerFunc) http.HandlerFunc { return s.Allowed(canImportFrameworks, h) }
 	s.mux.HandleFunc("GET /competences/frameworks", s.Authed(s.frameworksPage))
 	s.mux.HandleFunc("POST "+FrameworkImportPath, allowed(s.importFrameworks))
+	s.mux.HandleFunc("POST /competences/frameworks/sample", allowed(s.importESCOSample))
 	s.mux.HandleFunc("GET /competences/frameworks/jobs/{id}", allowed(s.frameworkJobPage))
 }
 
@@ -65,6 +67,7 @@ type frameworksView struct {
 	Counts     map[string]int
 	Jobs       []*store.ImportJob
 	CanImport  bool
+	HasESCO    bool
 	Now        time.Time
 }
 
@@ -81,6 +84,9 @@ func (s *Server) renderFrameworks(w http.ResponseWriter, r *http.Request, status
 	if v.Frameworks, err = s.db.Frameworks(ctx); err != nil {
 		s.Fail(w, r, err)
 		return
+	}
+	for _, f := range v.Frameworks {
+		v.HasESCO = v.HasESCO || f.ID == "esco"
 	}
 	if v.Counts, err = s.db.ESCOCounts(ctx); err != nil {
 		s.Fail(w, r, err)
@@ -122,6 +128,12 @@ func (s *Server) importFrameworks(w http.ResponseWriter, r *http.Request) {
 		s.renderFrameworks(w, r, Status(err), err)
 		return
 	}
+	s.startFrameworkImport(w, r, st, dir, up)
+}
+
+// startFrameworkImport records the job, starts it and sends the browser
+// to its progress page. The job removes dir when it ends.
+func (s *Server) startFrameworkImport(w http.ResponseWriter, r *http.Request, st *Request, dir string, up frameworkUpload) {
 	job := &store.ImportJob{Kind: up.kind(), StartedBy: st.Principal.PersonID, Stage: esco.StageReading}
 	if err := s.db.CreateImportJob(r.Context(), st.Org.ID, job); err != nil {
 		os.RemoveAll(dir)
@@ -131,6 +143,24 @@ func (s *Server) importFrameworks(w http.ResponseWriter, r *http.Request) {
 	s.audit(r, st.Org.ID, st.Principal.PersonID, "frameworks.import", job.ID, up.kind())
 	go s.runFrameworkImport(st.Org.ID, job.ID, dir, up)
 	http.Redirect(w, r, "/competences/frameworks/jobs/"+job.ID, http.StatusSeeOther)
+}
+
+// importESCOSample imports the manufacturing part of ESCO that Baken
+// carries (internal/demo/escosample), for trying Baken without a download.
+func (s *Server) importESCOSample(w http.ResponseWriter, r *http.Request) {
+	st := From(r)
+	dir, err := os.MkdirTemp("", "baken-frameworks-")
+	if err != nil {
+		s.Fail(w, r, err)
+		return
+	}
+	var up frameworkUpload
+	if up.escoEN, up.escoNL, err = escosample.Unpack(dir); err != nil {
+		os.RemoveAll(dir)
+		s.Fail(w, r, err)
+		return
+	}
+	s.startFrameworkImport(w, r, st, dir, up)
 }
 
 // frameworkUpload is where the uploaded files went.

@@ -7,6 +7,7 @@ import (
 	"encoding/json"
 	"mime/multipart"
 	"net/http"
+	"net/url"
 	"regexp"
 	"strings"
 	"testing"
@@ -100,6 +101,9 @@ func TestFrameworkImportFromTheBrowser(t *testing.T) {
 		hr := newBrowser(t, srv)
 		hr.signIn("marloes.bakker@hofman.example", demo.Password)
 		code, body := hr.get("/competences/frameworks")
+		if !strings.Contains(body, "/competences/frameworks/sample") {
+			t.Fatal("the frameworks page does not offer the sample while ESCO is missing")
+		}
 		if code != http.StatusOK || !strings.Contains(body, `name="files"`) || !strings.Contains(body, `class="attribution"`) || !strings.Contains(body, "Kaders importeren") {
 			t.Fatalf("frameworks page: %d %s", code, body)
 		}
@@ -162,6 +166,11 @@ func TestFrameworkImportFromTheBrowser(t *testing.T) {
 			t.Fatalf("English frameworks page: %s", body)
 		}
 
+		// The built-in sample: offered while ESCO is missing, imported in one click.
+		if _, body := hr.get("/competences/frameworks"); strings.Contains(body, "/competences/frameworks/sample") {
+			t.Fatal("the sample is offered although ESCO is imported")
+		}
+
 		// An employee can neither import nor watch.
 		emp := newBrowser(t, srv)
 		emp.signIn("fleur.kok@hofman.example", demo.Password)
@@ -171,6 +180,9 @@ func TestFrameworkImportFromTheBrowser(t *testing.T) {
 		}
 		if code, _ := emp.get(loc); code != http.StatusForbidden {
 			t.Fatalf("employee opens the job: %d", code)
+		}
+		if code, _ := emp.post("/competences/frameworks/sample", url.Values{}); code != http.StatusForbidden {
+			t.Fatalf("employee imports the sample: %d", code)
 		}
 
 		// Another organisation's coordinator does not see Hofman's jobs.
@@ -198,4 +210,41 @@ func TestFrameworkImportFromTheBrowser(t *testing.T) {
 			t.Fatal("other organisation lists Hofman's imports")
 		}
 	})
+}
+
+func TestESCOSampleInOneClick(t *testing.T) {
+	if testing.Short() {
+		t.Skip("imports 5,392 skills")
+	}
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		srv := demoServer(t, db)
+		hr := newBrowser(t, srv)
+		hr.signIn("marloes.bakker@hofman.example", demo.Password)
+		hr.get("/competences/frameworks")
+		code, loc := hr.postLocation("/competences/frameworks/sample", url.Values{})
+		if code != http.StatusSeeOther {
+			t.Fatalf("sample: %d", code)
+		}
+		if st := waitForJob(t, hr, loc); st != store.ImportDone {
+			_, body := hr.get(loc)
+			t.Fatalf("sample import: %s: %s", st, body)
+		}
+		if _, body := hr.get("/roles/occupation?q=CNC"); !strings.Contains(body, "CNC") {
+			t.Fatal("no CNC occupation after the sample import")
+		}
+	})
+}
+
+// postLocation posts a form and returns the status and the redirect target.
+func (b *browser) postLocation(path string, form url.Values) (int, string) {
+	b.t.Helper()
+	if form.Get("csrf") == "" {
+		form.Set("csrf", b.csrf)
+	}
+	res, err := b.c.PostForm(b.base+path, form)
+	if err != nil {
+		b.t.Fatal(err)
+	}
+	res.Body.Close()
+	return res.StatusCode, res.Header.Get("Location")
 }
