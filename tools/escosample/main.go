@@ -181,7 +181,9 @@ func run(en, nl, out string) error {
 			return func(r []string) bool { return known(t.get(r, "conceptUri")) && known(t.get(r, "broaderUri")) }
 		}},
 		{en, "skillSkillRelations.csv", func(t *table) func([]string) bool {
-			return func(r []string) bool { return skill[t.get(r, "originalSkillUri")] && skill[t.get(r, "relatedSkillUri")] }
+			return func(r []string) bool {
+				return skill[t.get(r, "originalSkillUri")] && skill[t.get(r, "relatedSkillUri")]
+			}
 		}},
 		{en, "occupations_en.csv", func(t *table) func([]string) bool { return byURI(t, "conceptUri", isOcc) }},
 		{en, "occupationSkillRelations.csv", func(t *table) func([]string) bool { return byURI(t, "occupationUri", isOcc) }},
