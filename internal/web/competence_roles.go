@@ -77,14 +77,9 @@ func (s *Server) renderRole(w http.ResponseWriter, r *http.Request, status int, 
 		v.Rows = append(v.Rows, competence.Requirement{Level: 2, Essential: true})
 	}
 	if !v.New {
-		people, _, _ := s.db.People(ctx, st.Org.ID, tenancy.PeopleFilter{Limit: 500})
-		for _, p := range people {
-			held, _ := s.db.PersonRoleProfiles(ctx, st.Org.ID, p.ID)
-			for _, h := range held {
-				if h.ID == rp.ID {
-					v.Holders = append(v.Holders, p)
-				}
-			}
+		if v.Holders, err = s.db.RoleProfileHolders(ctx, st.Org.ID, rp.ID); err != nil {
+			s.Fail(w, r, err)
+			return
 		}
 	}
 	for _, q := range rp.Requirements {
