@@ -6,11 +6,13 @@ import (
 	"time"
 
 	"github.com/bakenhq/baken/internal/competence"
+	"github.com/bakenhq/baken/internal/project"
 	"github.com/bakenhq/baken/internal/store"
 )
 
 func init() {
 	Register(Seeder{Order: 100, Name: "competences", Seed: seedCompetences})
+	Register(Seeder{Order: 610, Name: "competences: project work for the matrix", Seed: seedMatrixProjectWork})
 }
 
 // demoComp is one competence of Hofman's catalogue. esco links it to the
@@ -217,4 +219,39 @@ func containsAny(s string, subs ...string) bool {
 		}
 	}
 	return false
+}
+
+// seedMatrixProjectWork runs after the projects: the chuck working group's
+// owner confirms a CNC operator's set-up work, which waits for Henk, the
+// team lead, and shows as ⚒ in his team's matrix (the working group's
+// other contribution, fault finding, is not a column of the CNC matrix).
+func seedMatrixProjectWork(ctx context.Context, db *store.DB, c *Company) error {
+	org := c.Org.ID
+	ps, err := db.Projects(ctx, org, store.ProjectFilter{Limit: 1000})
+	if err != nil {
+		return err
+	}
+	var wg *project.Project
+	for _, p := range ps {
+		if p.TitleEN != "" && strings.Contains(p.TitleEN, "chuck") && p.Status == project.Open {
+			wg = p
+		}
+	}
+	setup, _, err := db.Competences(ctx, org, competence.Filter{Query: "Omstellen"})
+	if err != nil || wg == nil || len(setup) != 1 {
+		return err // nothing to add to: the projects demo changed
+	}
+	members, err := db.Members(ctx, org, wg.ID)
+	if err != nil {
+		return err
+	}
+	cnc := c.Teams["cnc"]
+	jan := c.ByName["Jan de Vries"]
+	for _, m := range members {
+		if m.State == project.Accepted && m.TeamID == cnc.ID && m.PersonID != jan.ID && m.PersonID != cnc.LeadID {
+			return db.ConfirmContribution(ctx, org, &project.Contribution{ProjectID: wg.ID, PersonID: m.PersonID, CompetenceID: setup[0].ID,
+				Level: 2, Note: "stelde de DMG Mori om met nieuwe klauwen en controleerde de spandruk", ConfirmedBy: wg.OwnerID}, false)
+		}
+	}
+	return nil
 }

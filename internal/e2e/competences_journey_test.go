@@ -8,6 +8,9 @@ import (
 	"testing"
 	"time"
 
+	"github.com/chromedp/cdproto/input"
+	"github.com/chromedp/chromedp"
+
 	"github.com/bakenhq/baken/internal/app/apptest"
 	"github.com/bakenhq/baken/internal/competence"
 	"github.com/bakenhq/baken/internal/demo"
@@ -166,14 +169,43 @@ func TestCompetenceJourney(t *testing.T) {
 	if !strings.Contains(apptest.Text(t, henk, cell), "?") {
 		t.Errorf("Jan's self-assessed cell is not marked unvalidated: %q", apptest.Text(t, henk, cell))
 	}
-	apptest.ClickAndLoad(t, henk, cell)
-	apptest.Eval[bool](t, henk, `(() => { document.querySelector('input[name=level][value="3"]').checked = true; return true })()`)
-	apptest.Eval[bool](t, henk, `(() => { document.querySelector('#note').value = "Gezien aan de machine"; return true })()`)
-	apptest.Screenshot(t, henk, "cell")
-	apptest.ClickAndLoad(t, henk, `form[action="/matrix/cell"] button[type=submit]`)
-	if got := apptest.Eval[string](t, henk, `location.pathname`); got != "/matrix" {
-		t.Fatalf("after validating Henk is on %s", got)
+	// With JavaScript the cell opens an editor in place. Keyboard first:
+	// Enter on the cell opens it, Escape closes it and focus is back on
+	// the cell.
+	apptest.Eval[bool](t, henk, `(() => { window.samePage = true; return true })()`)
+	dialogOpen := `document.getElementById('cell-dialog').open`
+	if err := chromedp.Do(henk, chromedp.Focus(chromedp.CSS(cell))); err != nil {
+		t.Fatal(err)
 	}
+	pressKey(t, henk, "Enter", 13, "\r")
+	waitFor(t, henk, "Enter on a matrix cell opens the editor", dialogOpen)
+	if got := apptest.Eval[string](t, henk, `document.activeElement.outerHTML.slice(0, 80)`); !strings.Contains(got, `name="level"`) {
+		t.Errorf("the editor opened with focus on %s, want the level", got)
+	}
+	pressKey(t, henk, "Escape", 27, "")
+	waitFor(t, henk, "Escape closes the editor and focus returns to the cell", `!`+dialogOpen+` && document.activeElement.matches('`+cell+`')`)
+	// Then Henk validates Jan at level 3 with a comment, without a reload.
+	if err := chromedp.Do(henk, chromedp.Click(chromedp.CSS(cell), chromedp.NodeVisible)); err != nil {
+		t.Fatal(err)
+	}
+	waitFor(t, henk, "a click on the cell opens the editor", dialogOpen)
+	apptest.Eval[bool](t, henk, `(() => { document.querySelector('#cell-dialog input[name=level][value="3"]').checked = true; document.querySelector('#cd-note').value = "Gezien aan de machine"; return true })()`)
+	apptest.Screenshot(t, henk, "cell-dialog")
+	if err := chromedp.Do(henk, chromedp.Click(chromedp.CSS(`#cell-dialog button[type=submit]`), chromedp.NodeVisible)); err != nil {
+		t.Fatal(err)
+	}
+	waitFor(t, henk, "the cell shows the validated level after saving in place", `!`+dialogOpen+` && document.querySelector('`+cell+`').textContent.startsWith('3')`)
+	if !apptest.Eval[bool](t, henk, `window.samePage === true`) {
+		t.Error("saving in the matrix reloaded the page")
+	}
+	if got := apptest.Text(t, henk, "#cell-status"); got == "" {
+		t.Error("the save was not announced")
+	}
+	if ev, _ := db.Evidence(ctx, org.ID, store.EvidenceFilter{PersonID: janID, CompetenceID: cid}); len(ev) == 0 || ev[0].Kind != competence.Validation || ev[0].Note != "Gezien aan de machine" {
+		t.Fatalf("evidence after the in-place validation: %+v", ev)
+	}
+	apptest.Screenshot(t, henk, "matrix-validated")
+	apptest.Open(t, henk, s.URL+"/matrix?team="+team)
 	text := apptest.Text(t, henk, cell)
 	if !strings.HasPrefix(text, "3") || strings.Contains(text, "?") {
 		t.Errorf("the matrix shows %q for the validated cell, want 3 without the unvalidated mark", text)
@@ -187,6 +219,22 @@ func TestCompetenceJourney(t *testing.T) {
 		t.Errorf("in English the cell shows %q", text)
 	}
 	apptest.Screenshot(t, henk, "matrix-en")
+
+	// On a phone only the grid scrolls sideways, and the editor fits.
+	phone := apptest.NewTab(t, henk, phoneWidth, phoneHeight)
+	signIn(phone, "henk.smit@hofman.example", demo.Password)
+	apptest.Open(t, phone, s.URL+"/matrix?team="+team)
+	apptest.NoHorizontalScroll(t, phone, "team matrix")
+	// Jan's cell is scrolled into view in the grid, as a thumb would.
+	apptest.Eval[bool](t, phone, `(() => { document.querySelector('`+cell+`').scrollIntoView({block: 'center', inline: 'center'}); return true })()`)
+	if err := chromedp.Do(phone, chromedp.Click(chromedp.CSS(cell), chromedp.NodeVisible)); err != nil {
+		t.Fatal(err)
+	}
+	waitFor(t, phone, "a tap on the cell opens the editor on a phone", dialogOpen)
+	if w := apptest.Eval[float64](t, phone, `document.getElementById('cell-dialog').getBoundingClientRect().right`); w > phoneWidth {
+		t.Errorf("the cell editor's right edge is at %.0f px on a %d px phone", w, phoneWidth)
+	}
+	apptest.Screenshot(t, phone, "cell-dialog-phone")
 }
 
 func mustCNCTeam(t *testing.T, db *store.DB, orgID string) string {
@@ -202,4 +250,23 @@ func mustCNCTeam(t *testing.T, db *store.DB, orgID string) string {
 	}
 	t.Fatal("no CNC team in the demo")
 	return ""
+}
+
+// pressKey presses a key as a keyboard does (key-down, its character if
+// any, key-up). chromedp's KeyEvent sends a keyDown without text, which
+// Chromium does not turn into a DOM keydown for Escape.
+func pressKey(t *testing.T, ctx context.Context, key string, code int64, text string) {
+	t.Helper()
+	down := input.DispatchKeyEventParams{Type: input.DispatchKeyEventTypeRawKeyDown, Key: key, Code: key, WindowsVirtualKeyCode: code, NativeVirtualKeyCode: code}
+	steps := []input.DispatchKeyEventParams{down}
+	if text != "" {
+		steps = append(steps, input.DispatchKeyEventParams{Type: input.DispatchKeyEventTypeChar, Key: key, Code: key, Text: text, UnmodifiedText: text, WindowsVirtualKeyCode: code, NativeVirtualKeyCode: code})
+	}
+	up := down
+	up.Type = input.DispatchKeyEventTypeKeyUp
+	for _, p := range append(steps, up) {
+		if _, err := chromedp.Call(ctx, input.DispatchKeyEvent, p); err != nil {
+			t.Fatalf("press %s: %v", key, err)
+		}
+	}
 }

@@ -15,6 +15,7 @@ import (
 	"github.com/bakenhq/baken/internal/competence"
 	"github.com/bakenhq/baken/internal/core"
 	"github.com/bakenhq/baken/internal/i18n"
+	"github.com/bakenhq/baken/internal/project"
 	"github.com/bakenhq/baken/internal/store"
 	"github.com/bakenhq/baken/internal/tenancy"
 )
@@ -153,8 +154,12 @@ func (s *Server) matrixPage(w http.ResponseWriter, r *http.Request) {
 	// A team lead validates in their own team; L&D anywhere (CanRecord
 	// decides per person again when the cell is saved).
 	v.CanValidate = st.Principal.HasAny(core.RoleLearning) || (f.Team != "" && st.Principal.Has(core.RoleTeamLead) && teamLedBy(teams, f.Team, st.Principal.PersonID))
+	var pending map[string]bool
 	if v.CanValidate && f.Team != "" {
 		v.ProjectWork = s.projectWorkToValidate(r, f.Team)
+		if v.ProjectWork > 0 {
+			pending = s.pendingProjectWork(r, store.ContributionFilter{TeamIDs: []string{f.Team}})
+		}
 	}
 	if v.CanOrg {
 		v.Sites, _ = s.db.Sites(ctx, st.Org.ID)
@@ -164,7 +169,7 @@ func (s *Server) matrixPage(w http.ResponseWriter, r *http.Request) {
 	for _, c := range m.Competences {
 		v.ESCO = v.ESCO || c.ESCOLinked()
 	}
-	v.Grid = MatrixGrid(m, scale, st.Lang, !f.Org && v.CanValidate, f.Org)
+	v.Grid = matrixGrid(m, scale, st.Lang, gridOptions{Links: !f.Org && v.CanValidate, Compact: f.Org, Pending: pending})
 	s.Render(w, r, http.StatusOK, "comp_matrix.html", v)
 }
 
@@ -197,6 +202,123 @@ func cellSymbol(st competence.Status) string {
 // Every text is escaped here. links makes each cell a link to its
 // validation form; compact (the organisation matrix) drops cell titles.
 func MatrixGrid(m *competence.Matrix, scale competence.Scale, lang string, links, compact bool) template.HTML {
+	return matrixGrid(m, scale, lang, gridOptions{Links: links, Compact: compact})
+}
+
+// gridOptions say how the matrix table is drawn.
+type gridOptions struct {
+	Links   bool            // cells link to their validation form
+	Compact bool            // the organisation matrix: no titles, group rows
+	Pending map[string]bool // person id + "|" + competence id: project work awaiting validation
+}
+
+// cellWriter writes single cells; it keeps the translated, escaped cell
+// titles, since a few level × requirement × marker combinations cover
+// 10,000 cells.
+type cellWriter struct {
+	scale            competence.Scale
+	lang             string
+	reqWord, unvWord string
+	pendingText      string
+	titles           map[[4]int]string
+}
+
+func newCellWriter(scale competence.Scale, lang string) *cellWriter {
+	t := func(key string) string { return i18n.T(lang, key) }
+	return &cellWriter{scale: scale, lang: lang, reqWord: t("matrix.required"), unvWord: t("matrix.unvalidated"),
+		pendingText: html.EscapeString(t("matrix.project_pending")), titles: map[[4]int]string{}}
+}
+
+func (cw *cellWriter) title(c *competence.Cell) string {
+	k := [4]int{c.Level, c.Required, 0, 0}
+	if c.Unvalidated() {
+		k[2] = 1
+	}
+	if c.Expiring {
+		k[3] = int(c.ValidUntil.Unix() / 86400)
+	}
+	if s, ok := cw.titles[k]; ok {
+		return s
+	}
+	title := cw.scale.Level(c.Level).Name(cw.lang)
+	if c.Required > 0 {
+		title += " · " + cw.reqWord + " " + cw.scale.Level(c.Required).Name(cw.lang)
+	}
+	if c.Unvalidated() {
+		title += " · " + cw.unvWord
+	}
+	if c.Expiring {
+		title += " · " + i18n.T(cw.lang, "matrix.expires", c.ValidUntil.Format("2006-01-02"))
+	}
+	s := html.EscapeString(title)
+	cw.titles[k] = s
+	return s
+}
+
+// write writes one <td>. personID and compID are only needed for links.
+// Status, unvalidated, expiring and pending project work each have a
+// symbol or text as well as a colour or outline.
+func (cw *cellWriter) write(b *strings.Builder, c *competence.Cell, personID, compID string, o gridOptions, pending bool) {
+	b.WriteString(`<td class="`)
+	b.WriteString(string(c.Status))
+	if c.Unvalidated() {
+		b.WriteString(` unval`)
+	}
+	if c.Expiring {
+		b.WriteString(` exp`)
+	}
+	if pending {
+		b.WriteString(` pw`)
+	}
+	b.WriteString(`"`)
+	if !o.Compact {
+		b.WriteString(` title="`)
+		b.WriteString(cw.title(c))
+		if pending {
+			b.WriteString(` · `)
+			b.WriteString(cw.pendingText)
+		}
+		b.WriteString(`"`)
+	}
+	b.WriteString(`>`)
+	if o.Links {
+		b.WriteString(`<a href="/matrix/cell?p=`)
+		b.WriteString(personID)
+		b.WriteString(`&amp;c=`)
+		b.WriteString(compID)
+		b.WriteString(`">`)
+	}
+	b.WriteString(strconv.Itoa(c.Level))
+	if c.Required > 0 {
+		b.WriteString(`/`)
+		b.WriteString(strconv.Itoa(c.Required))
+	}
+	if s := cellSymbol(c.Status); s != "" {
+		b.WriteString(` <span aria-hidden="true">`)
+		b.WriteString(s)
+		b.WriteString(`</span>`)
+	}
+	if c.Unvalidated() {
+		b.WriteString(`<sup>?</sup>`)
+	}
+	if c.Expiring {
+		b.WriteString(`<sup>!</sup>`)
+	}
+	if pending {
+		// The marker's words are in the title for pointers and in hidden
+		// text for screen readers; the symbol is for the eye.
+		b.WriteString(`<sup aria-hidden="true">⚒</sup><span class="sr"> `)
+		b.WriteString(cw.pendingText)
+		b.WriteString(`</span>`)
+	}
+	if o.Links {
+		b.WriteString(`</a>`)
+	}
+	b.WriteString(`</td>`)
+}
+
+func matrixGrid(m *competence.Matrix, scale competence.Scale, lang string, o gridOptions) template.HTML {
+	compact := o.Compact
 	var b strings.Builder
 	b.Grow(len(m.People) * len(m.Competences) * 90)
 	esc := html.EscapeString
@@ -232,42 +354,17 @@ func MatrixGrid(m *competence.Matrix, scale competence.Scale, lang string, links
 		b.WriteString(`</th>`)
 	}
 	b.WriteString(`</tr></thead><tbody>`)
-	// Cell titles repeat: a few level × requirement × marker combinations
-	// cover 10,000 cells, so each is translated and escaped once.
-	reqWord, unvalWord := t("matrix.required"), t("matrix.unvalidated")
-	titles := map[[4]int]string{}
-	cellTitle := func(c *competence.Cell) string {
-		k := [4]int{c.Level, c.Required, 0, 0}
-		if c.Unvalidated() {
-			k[2] = 1
-		}
-		if c.Expiring {
-			k[3] = int(c.ValidUntil.Unix() / 86400)
-		}
-		if s, ok := titles[k]; ok {
-			return s
-		}
-		title := scale.Level(c.Level).Name(lang)
-		if c.Required > 0 {
-			title += " · " + reqWord + " " + scale.Level(c.Required).Name(lang)
-		}
-		if c.Unvalidated() {
-			title += " · " + unvalWord
-		}
-		if c.Expiring {
-			title += " · " + t("matrix.expires", c.ValidUntil.Format("2006-01-02"))
-		}
-		s := esc(title)
-		titles[k] = s
-		return s
-	}
+	cw := newCellWriter(scale, lang)
 	group := ""
 	cols := len(m.Competences) + 2
+	if compact {
+		cols--
+	}
 	for i, p := range m.People {
 		if compact {
 			if g := p.SiteName + " · " + p.TeamName; g != group {
 				group = g
-				fmt.Fprintf(&b, `<tr class="group"><th colspan="%d" scope="rowgroup">%s</th></tr>`, cols, esc(g))
+				fmt.Fprintf(&b, `<tr class="group"><th colspan="%d" scope="rowgroup"><span>%s</span></th></tr>`, cols, esc(g))
 			}
 		}
 		b.WriteString(`<tr><th scope="row" class="who"><a href="/people/`)
@@ -280,50 +377,8 @@ func MatrixGrid(m *competence.Matrix, scale competence.Scale, lang string, links
 			b.WriteString(strconv.Itoa(m.Gaps(i)))
 			b.WriteString(`</td>`)
 		}
-		for j := range m.Competences {
-			c := &m.Cells[i][j]
-			b.WriteString(`<td class="`)
-			b.WriteString(string(c.Status))
-			if c.Unvalidated() {
-				b.WriteString(` unval`)
-			}
-			if c.Expiring {
-				b.WriteString(` exp`)
-			}
-			b.WriteString(`"`)
-			if !compact {
-				b.WriteString(` title="`)
-				b.WriteString(cellTitle(c))
-				b.WriteString(`"`)
-			}
-			b.WriteString(`>`)
-			if links {
-				b.WriteString(`<a href="/matrix/cell?p=`)
-				b.WriteString(p.ID)
-				b.WriteString(`&amp;c=`)
-				b.WriteString(m.Competences[j].ID)
-				b.WriteString(`">`)
-			}
-			b.WriteString(strconv.Itoa(c.Level))
-			if c.Required > 0 {
-				b.WriteString(`/`)
-				b.WriteString(strconv.Itoa(c.Required))
-			}
-			if s := cellSymbol(c.Status); s != "" {
-				b.WriteString(` <span aria-hidden="true">`)
-				b.WriteString(s)
-				b.WriteString(`</span>`)
-			}
-			if c.Unvalidated() {
-				b.WriteString(`<sup>?</sup>`)
-			}
-			if c.Expiring {
-				b.WriteString(`<sup>!</sup>`)
-			}
-			if links {
-				b.WriteString(`</a>`)
-			}
-			b.WriteString(`</td>`)
+		for j, comp := range m.Competences {
+			cw.write(&b, &m.Cells[i][j], p.ID, comp.ID, o, o.Pending != nil && o.Pending[p.ID+"|"+comp.ID])
 		}
 		b.WriteString(`</tr>`)
 	}
@@ -435,6 +490,10 @@ type cellView struct {
 	CanRecord bool
 	Kinds     []competence.Kind // what the principal may record here
 	Back      string
+	// Project work of this cell awaiting validation, which the principal
+	// may validate here (issue 8).
+	Contributions []*project.Contribution
+	Self          string // this page, for the contribution forms' next
 }
 
 func (s *Server) cellPage(w http.ResponseWriter, r *http.Request) {
@@ -471,6 +530,10 @@ func (s *Server) renderCell(w http.ResponseWriter, r *http.Request, status int, 
 		}
 	}
 	v.CanRecord = len(v.Kinds) > 0
+	if competence.CanRecord(*st.Principal, competence.Project, isSelf, leads) == nil {
+		v.Contributions = s.cellContributions(r, pid, cid)
+		v.Self = "/matrix/cell?" + url.Values{"p": {pid}, "c": {cid}}.Encode()
+	}
 	v.Title = p.Name + " · " + c.Name(st.Lang)
 	v.ESCO = c.ESCOLinked()
 	if v.Scale, err = s.db.Scale(ctx, st.Org.ID); err != nil {
@@ -513,13 +576,21 @@ func (s *Server) saveCell(w http.ResponseWriter, r *http.Request) {
 	st := From(r)
 	ctx := r.Context()
 	pid, cid := r.FormValue("p"), r.FormValue("c")
+	js := wantsJSON(r)
+	fail := func(err error) {
+		if js {
+			s.cellFailJSON(w, r, err)
+		} else {
+			s.Fail(w, r, err)
+		}
+	}
 	if !core.ValidID(pid) || !core.ValidID(cid) {
-		s.NotFound(w, r)
+		fail(core.ErrNotFound)
 		return
 	}
 	p, err := s.db.Person(ctx, st.Org.ID, pid)
 	if err != nil {
-		s.Fail(w, r, err)
+		fail(err)
 		return
 	}
 	isSelf, leads := s.relation(ctx, st, p)
@@ -528,12 +599,15 @@ func (s *Server) saveCell(w http.ResponseWriter, r *http.Request) {
 		kind = competence.Validation
 	}
 	if err := competence.CanRecord(*st.Principal, kind, isSelf, leads); err != nil || kind == competence.SelfAssessment {
-		s.Fail(w, r, core.Forbidden("record this evidence here"))
+		fail(core.Forbidden("record this evidence here"))
 		return
 	}
 	e := &competence.Evidence{PersonID: pid, CompetenceID: cid, Level: formInt(r, "level"), Kind: kind,
 		RecordedBy: st.Principal.PersonID, Note: r.FormValue("note")}
-	if att, err := formAttachment(r, "attachment"); err != nil {
+	if att, err := formAttachment(r, "attachment"); err != nil && js {
+		s.cellFailJSON(w, r, err)
+		return
+	} else if err != nil {
 		s.renderCell(w, r, Status(err), err)
 		return
 	} else if att != nil {
@@ -542,14 +616,21 @@ func (s *Server) saveCell(w http.ResponseWriter, r *http.Request) {
 	// A validation counts towards the open review campaign that covers
 	// this person and competence, if any.
 	if e.CampaignID, err = s.db.OpenCampaignFor(ctx, st.Org.ID, pid, cid); err != nil {
-		s.Fail(w, r, err)
+		fail(err)
 		return
 	}
 	if e.ValidUntil, err = formDate(r, "valid_until"); err == nil {
 		err = s.db.AddEvidence(ctx, st.Org.ID, e)
 	}
-	if err != nil {
+	if err != nil && js {
+		s.cellFailJSON(w, r, err)
+		return
+	} else if err != nil {
 		s.renderCell(w, r, Status(err), err)
+		return
+	}
+	if js {
+		s.cellSavedJSON(w, r, pid, cid)
 		return
 	}
 	s.Flash(w, r, "matrix.validated")

@@ -1,0 +1,118 @@
+package web_test
+
+import (
+	"context"
+	"encoding/json"
+	"io"
+	"net/http"
+	"net/url"
+	"strings"
+	"testing"
+
+	"github.com/bakenhq/baken/internal/competence"
+	"github.com/bakenhq/baken/internal/demo"
+	"github.com/bakenhq/baken/internal/project"
+	"github.com/bakenhq/baken/internal/store"
+	"github.com/bakenhq/baken/internal/store/storetest"
+)
+
+// postJSON posts a form as the matrix script does and decodes the answer.
+func (b *browser) postJSON(path string, form url.Values) (int, map[string]string) {
+	b.t.Helper()
+	if form.Get("csrf") == "" {
+		form.Set("csrf", b.csrf)
+	}
+	req, _ := http.NewRequest(http.MethodPost, b.base+path, strings.NewReader(form.Encode()))
+	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	req.Header.Set("Accept", "application/json")
+	res, err := b.c.Do(req)
+	if err != nil {
+		b.t.Fatal(err)
+	}
+	defer res.Body.Close()
+	raw, _ := io.ReadAll(res.Body)
+	out := map[string]string{}
+	if err := json.Unmarshal(raw, &out); err != nil {
+		b.t.Fatalf("%s: not JSON (%d): %.200s", path, res.StatusCode, raw)
+	}
+	return res.StatusCode, out
+}
+
+// TestMatrixInPlace: the matrix script's save answers the redrawn cell,
+// errors come back as JSON in the page's language, and project work that
+// waits for the team lead is marked in its cell and can be validated from
+// the cell's page.
+func TestMatrixInPlace(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		ctx := context.Background()
+		srv := demoServer(t, db)
+		org, _ := db.OrganisationBySlug(ctx, "hofman")
+		janID, _ := db.PersonIDByEmployeeNumber(ctx, org.ID, "1001")
+		setup, _, _ := db.Competences(ctx, org.ID, competence.Filter{Query: "Omstellen"})
+		if len(setup) != 1 {
+			t.Fatalf("demo competence Omstellen: %d", len(setup))
+		}
+		cid := setup[0].ID
+
+		henk := newBrowser(t, srv)
+		henk.signIn("henk.smit@hofman.example", demo.Password)
+		code, body := henk.get("/matrix")
+		if code != 200 || !strings.Contains(body, `id="cell-dialog"`) || !strings.Contains(body, "competences.") {
+			t.Fatalf("matrix without the in-place editor: %d", code)
+		}
+		// The demo's working group has set-up work of a CNC operator waiting for Henk.
+		if !strings.Contains(body, " pw\"") || !strings.Contains(body, "projectwerk wacht op validatie") {
+			t.Fatal("no project-work marker in the matrix")
+		}
+
+		code, out := henk.postJSON("/matrix/cell", url.Values{"p": {janID}, "c": {cid}, "level": {"3"}, "kind": {"validation"}, "note": {"Zelfstandig omgesteld"}})
+		if code != 200 || !strings.HasPrefix(out["td"], `<td class="meets`) || !strings.Contains(out["td"], ">3/") || out["message"] != "Niveau vastgelegd." {
+			t.Fatalf("in-place save: %d %v", code, out)
+		}
+		lv, _ := db.CurrentLevels(ctx, org.ID, store.LevelFilter{PersonIDs: []string{janID}, CompetenceIDs: []string{cid}}, timeNow())
+		if len(lv) != 1 || lv[0].Level != 3 || !lv[0].Validated {
+			t.Fatalf("level after the in-place save: %+v", lv)
+		}
+		if code, out := henk.postJSON("/matrix/cell", url.Values{"p": {janID}, "c": {cid}, "level": {"9"}}); code != http.StatusUnprocessableEntity || out["error"] == "" || out["td"] != "" {
+			t.Fatalf("level 9: %d %v", code, out)
+		}
+		// Henk does not validate himself.
+		_, henkID, _ := db.PersonIDByEmail(ctx, "henk.smit@hofman.example")
+		if code, out := henk.postJSON("/matrix/cell", url.Values{"p": {henkID}, "c": {cid}, "level": {"4"}}); code != http.StatusForbidden || out["error"] == "" {
+			t.Fatalf("self-validation: %d %v", code, out)
+		}
+
+		// The marked cell's page is where Henk validates the project work.
+		cs, _ := db.Contributions(ctx, org.ID, store.ContributionFilter{Status: project.AwaitingValidation})
+		var pw *project.Contribution
+		for _, c := range cs {
+			if c.CompetenceID == cid {
+				pw = c
+			}
+		}
+		if pw == nil {
+			t.Fatal("the demo has no set-up work awaiting validation")
+		}
+		cell := "/matrix/cell?c=" + cid + "&p=" + pw.PersonID
+		if code, body := henk.get(cell); code != 200 || !strings.Contains(body, `action="/contributions/`+pw.ID+`"`) {
+			t.Fatalf("cell page without the project work: %d", code)
+		}
+		if code, _ := henk.post("/contributions/"+pw.ID, url.Values{"accept": {"1"}, "next": {cell}}); code != http.StatusSeeOther {
+			t.Fatalf("validate project work: %d", code)
+		}
+		if evs, _ := db.Evidence(ctx, org.ID, store.EvidenceFilter{PersonID: pw.PersonID, CompetenceID: cid}); len(evs) == 0 || evs[0].Kind != competence.Project {
+			t.Fatalf("no project evidence after validating in the cell: %+v", evs)
+		}
+		if _, body := henk.get(cell); strings.Contains(body, `action="/contributions/`) {
+			t.Fatal("validated project work still offered")
+		}
+
+		// Another organisation's user cannot reach Hofman's people.
+		ttu := newBrowser(t, srv)
+		ttu.signIn("s.hendriks@ttu.example", demo.Password)
+		ttu.get("/")
+		if code, _ := ttu.postJSON("/matrix/cell", url.Values{"p": {janID}, "c": {cid}, "level": {"1"}}); code != http.StatusNotFound {
+			t.Fatalf("other organisation: %d", code)
+		}
+	})
+}
