@@ -36,41 +36,77 @@ type Matrix struct {
 // BuildMatrix puts people, competences, current levels and each person's
 // merged requirements (person id → competence id → requirement) together.
 func BuildMatrix(people []MatrixPerson, comps []*Competence, currents []Current, reqs map[string]map[string]Requirement, now time.Time) *Matrix {
-	m := &Matrix{People: people, Competences: comps, Now: now, Cells: make([][]Cell, len(people))}
-	pi := make(map[string]int, len(people))
-	for i, p := range people {
-		pi[p.ID] = i
+	b := NewMatrixBuilder(people, comps, now)
+	for _, c := range currents {
+		if i, ok := b.Row(c.PersonID); ok {
+			b.SetLevel(i, c)
+		}
 	}
-	ci := make(map[string]int, len(comps))
+	return b.Build(reqs)
+}
+
+// MatrixBuilder fills a matrix's cells one level at a time, so that a
+// store can put levels straight into their cells as it reads them.
+type MatrixBuilder struct {
+	m      *Matrix
+	pi, ci map[string]int
+}
+
+// NewMatrixBuilder starts a matrix of people × comps with empty cells.
+func NewMatrixBuilder(people []MatrixPerson, comps []*Competence, now time.Time) *MatrixBuilder {
+	m := &Matrix{People: people, Competences: comps, Now: now, Cells: make([][]Cell, len(people))}
+	b := &MatrixBuilder{m: m, pi: make(map[string]int, len(people)), ci: make(map[string]int, len(comps))}
+	for i, p := range people {
+		b.pi[p.ID] = i
+	}
 	for j, c := range comps {
-		ci[c.ID] = j
+		b.ci[c.ID] = j
 	}
 	flat := make([]Cell, len(people)*len(comps))
 	for i := range people {
-		m.Cells[i] = flat[i*len(comps) : (i+1)*len(comps) : (i+1)*len(comps)]
-		for j := range comps {
-			m.Cells[i][j].PersonID, m.Cells[i][j].CompetenceID = people[i].ID, comps[j].ID
+		row := flat[i*len(comps) : (i+1)*len(comps) : (i+1)*len(comps)]
+		m.Cells[i] = row
+		for j := range row {
+			row[j].PersonID, row[j].CompetenceID = people[i].ID, comps[j].ID
 		}
 	}
-	for _, c := range currents {
-		i, ok := pi[c.PersonID]
-		if !ok {
-			continue
-		}
-		j, ok := ci[c.CompetenceID]
-		if !ok {
-			continue
-		}
-		m.Cells[i][j].Current = c
+	return b
+}
+
+// Row returns the row of a person, false when they are not in the matrix.
+func (b *MatrixBuilder) Row(personID string) (int, bool) {
+	i, ok := b.pi[personID]
+	return i, ok
+}
+
+// HasColumn reports whether the matrix has a column for a competence.
+func (b *MatrixBuilder) HasColumn(competenceID string) bool {
+	_, ok := b.ci[competenceID]
+	return ok
+}
+
+// SetLevel puts a current level into row i; levels of competences that
+// are not columns are ignored.
+func (b *MatrixBuilder) SetLevel(i int, c Current) {
+	if j, ok := b.ci[c.CompetenceID]; ok {
+		c.PersonID = b.m.People[i].ID
+		b.m.Cells[i][j].Current = c
 	}
+}
+
+// Build adds each person's merged requirements (person id → competence
+// id → requirement) and the statuses, and returns the matrix.
+func (b *MatrixBuilder) Build(reqs map[string]map[string]Requirement) *Matrix {
+	m := b.m
 	for pid, rs := range reqs {
-		i, ok := pi[pid]
+		i, ok := b.pi[pid]
 		if !ok {
 			continue
 		}
+		row := m.Cells[i]
 		for cid, r := range rs {
-			if j, ok := ci[cid]; ok {
-				m.Cells[i][j].Required, m.Cells[i][j].Essential = r.Level, r.Essential
+			if j, ok := b.ci[cid]; ok {
+				row[j].Required, row[j].Essential = r.Level, r.Essential
 			}
 		}
 	}
@@ -78,7 +114,7 @@ func BuildMatrix(people []MatrixPerson, comps []*Competence, currents []Current,
 		for j := range m.Cells[i] {
 			c := &m.Cells[i][j]
 			c.Status = Compare(c.Level, c.Required)
-			c.Expiring = c.Current.Expiring(now)
+			c.Expiring = c.Current.Expiring(m.Now)
 		}
 	}
 	return m

@@ -76,22 +76,25 @@ func (db *DB) Matrix(ctx context.Context, orgID string, q MatrixQuery, now time.
 	// Requirements of those people, merged over their role profiles: the
 	// profiles' requirements and who holds which are read separately and
 	// joined here, which reads a few hundred rows instead of people ×
-	// requirements.
+	// requirements. People holding the same set of profiles (most of a
+	// team) share one merged map, built once.
 	reqs := map[string]map[string]competence.Requirement{}
 	required := map[string]bool{}
-	held := map[string][]string{} // profile → people
-	hrows, err := db.read.QueryContext(ctx, `SELECT h.profile_id, h.person_id FROM person_role_profiles h
-		JOIN people p ON p.id = h.person_id AND p.org_id = h.org_id WHERE h.org_id = $1 AND `+peopleCond, args...)
+	heldBy := map[string][]string{} // person → profiles, in profile order
+	held := map[string]bool{}
+	hrows, err := db.read.QueryContext(ctx, `SELECT h.person_id, h.profile_id FROM person_role_profiles h
+		JOIN people p ON p.id = h.person_id AND p.org_id = h.org_id WHERE h.org_id = $1 AND `+peopleCond+` ORDER BY h.profile_id`, args...)
 	if err != nil {
 		return nil, db.Err(err)
 	}
 	for hrows.Next() {
-		var prof, pid string
-		if err := hrows.Scan(&prof, &pid); err != nil {
+		var pid, prof string
+		if err := hrows.Scan(&pid, &prof); err != nil {
 			hrows.Close()
 			return nil, err
 		}
-		held[prof] = append(held[prof], pid)
+		heldBy[pid] = append(heldBy[pid], prof)
+		held[prof] = true
 	}
 	hrows.Close()
 	if err := hrows.Err(); err != nil {
@@ -102,6 +105,7 @@ func (db *DB) Matrix(ctx context.Context, orgID string, q MatrixQuery, now time.
 		for prof := range held {
 			pargs = append(pargs, prof)
 		}
+		profReqs := map[string][]competence.Requirement{}
 		rrows, err := db.read.QueryContext(ctx, `SELECT profile_id, competence_id, level, essential FROM role_requirements
 			WHERE org_id = $1 AND profile_id IN (`+In(2, len(held))+`)`, pargs...)
 		if err != nil {
@@ -115,23 +119,34 @@ func (db *DB) Matrix(ctx context.Context, orgID string, q MatrixQuery, now time.
 				return nil, err
 			}
 			required[r.CompetenceID] = true
-			for _, pid := range held[prof] {
-				m := reqs[pid]
-				if m == nil {
-					m = map[string]competence.Requirement{}
-					reqs[pid] = m
-				}
-				q := r
-				if cur, ok := m[r.CompetenceID]; ok {
-					q.Level = max(q.Level, cur.Level)
-					q.Essential = q.Essential || cur.Essential
-				}
-				m[r.CompetenceID] = q
-			}
+			profReqs[prof] = append(profReqs[prof], r)
 		}
 		rrows.Close()
 		if err := rrows.Err(); err != nil {
 			return nil, err
+		}
+		merged := map[string]map[string]competence.Requirement{} // profile set → merged
+		for pid, profs := range heldBy {
+			key := strings.Join(profs, ",")
+			m, ok := merged[key]
+			if !ok {
+				n := 0
+				for _, prof := range profs {
+					n += len(profReqs[prof])
+				}
+				m = make(map[string]competence.Requirement, n)
+				for _, prof := range profs {
+					for _, r := range profReqs[prof] {
+						if cur, ok := m[r.CompetenceID]; ok {
+							r.Level = max(r.Level, cur.Level)
+							r.Essential = r.Essential || cur.Essential
+						}
+						m[r.CompetenceID] = r
+					}
+				}
+				merged[key] = m
+			}
+			reqs[pid] = m
 		}
 	}
 
@@ -158,50 +173,53 @@ func (db *DB) Matrix(ctx context.Context, orgID string, q MatrixQuery, now time.
 			return nil, err
 		}
 	}
-	var currents []competence.Current
+	b := competence.NewMatrixBuilder(people, comps, now)
 	if len(people) > 0 && len(comps) > 0 {
-		currents, err = db.matrixLevels(ctx, orgID, peopleCond, args, comps)
-		if err != nil {
+		if err := db.matrixLevels(ctx, orgID, people, b); err != nil {
 			return nil, err
 		}
 	}
-	m := competence.BuildMatrix(people, comps, currents, reqs, now)
+	m := b.Build(reqs)
 	m.SortPeople(q.Sort)
 	return m, nil
 }
 
-// matrixLevels reads the maintained levels of the matrix's people from
-// their packs (one row per person, see competence_packs.go); the columns
-// are filtered in memory, which beats a long IN list.
-func (db *DB) matrixLevels(ctx context.Context, orgID, peopleCond string, args []any, comps []*competence.Competence) ([]competence.Current, error) {
-	want := make(map[string]bool, len(comps))
-	for _, c := range comps {
-		want[c.ID] = true
-	}
-	rows, err := db.read.QueryContext(ctx, `SELECT l.person_id, l.packed FROM level_packs l
-		WHERE l.org_id = $1 AND l.person_id IN (SELECT p.id FROM people p WHERE `+peopleCond+`)`, args...)
-	if err != nil {
-		return nil, db.Err(err)
-	}
-	defer rows.Close()
-	var out []competence.Current
-	var person, v string
-	for rows.Next() {
-		if err := rows.Scan(&person, &v); err != nil {
-			return nil, err
+// matrixLevels puts the maintained levels of the matrix's people into
+// their cells, from their level packs (one row per person, see
+// competence_packs.go); the columns are picked in memory.
+func (db *DB) matrixLevels(ctx context.Context, orgID string, people []competence.MatrixPerson, b *competence.MatrixBuilder) error {
+	for start := 0; start < len(people); start += 500 {
+		chunk := people[start:min(start+500, len(people))]
+		args := make([]any, 0, len(chunk)+1)
+		args = append(args, orgID)
+		for _, p := range chunk {
+			args = append(args, p.ID)
 		}
-		if out == nil {
-			out = make([]competence.Current, 0, len(v)/40*64) // about one row per person seen; grown if not
+		rows, err := db.read.QueryContext(ctx, `SELECT person_id, packed FROM level_packs WHERE org_id = $1 AND person_id IN (`+In(2, len(chunk))+`)`, args...)
+		if err != nil {
+			return db.Err(err)
 		}
-		if err := unpack(person, v, func(c competence.Current) {
-			if want[c.CompetenceID] {
-				out = append(out, c)
+		var person, v string
+		for rows.Next() {
+			if err := rows.Scan(&person, &v); err != nil {
+				rows.Close()
+				return err
 			}
-		}); err != nil {
-			return nil, err
+			i, ok := b.Row(person)
+			if !ok {
+				continue
+			}
+			if err := unpackFiltered(person, v, b.HasColumn, func(c competence.Current) { b.SetLevel(i, c) }); err != nil {
+				rows.Close()
+				return err
+			}
+		}
+		rows.Close()
+		if err := rows.Err(); err != nil {
+			return err
 		}
 	}
-	return out, rows.Err()
+	return nil
 }
 
 // matrixCompetences reads the columns of a matrix: only what a column

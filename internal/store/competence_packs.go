@@ -35,17 +35,31 @@ func appendPack(b *strings.Builder, c competence.Current) {
 
 // unpack reads a person's packed levels.
 func unpack(person, v string, fn func(competence.Current)) error {
+	return unpackFiltered(person, v, nil, fn)
+}
+
+// unpackFiltered reads the packed levels of the competences that want
+// accepts (all when want is nil).
+func unpackFiltered(person, v string, want func(competenceID string) bool, fn func(competence.Current)) error {
 	for len(v) > 0 {
 		if len(v) < 40 {
 			return fmt.Errorf("level pack: short entry %q", v)
+		}
+		n := 40
+		if v[39] != '-' {
+			n = 39 + 27
+		}
+		if len(v) < n {
+			return fmt.Errorf("level pack: short date in %q", v)
+		}
+		if want != nil && !want(v[0:36]) {
+			v = v[n:]
+			continue
 		}
 		c := competence.Current{PersonID: person, CompetenceID: v[0:36], Level: int(v[36] - '0'), Validated: v[37] == '1', SelfLevel: int(v[38] - '0')}
 		if v[39] == '-' {
 			v = v[40:]
 		} else {
-			if len(v) < 39+27 {
-				return fmt.Errorf("level pack: short date in %q", v)
-			}
 			t, ok := parseFixed(v[39 : 39+27])
 			if !ok {
 				return fmt.Errorf("level pack: bad date in %q", v)
