@@ -72,7 +72,7 @@ func Open(ctx context.Context, opt Options) (*DB, error) {
 func openSQLite(ctx context.Context, path string) (*DB, error) {
 	// busy_timeout comes first so that the other pragmas wait instead of
 	// failing while another process holds the file.
-	pragmas := "_pragma=busy_timeout(10000)&_pragma=journal_mode(WAL)&_pragma=foreign_keys(1)&_pragma=synchronous(NORMAL)&_pragma=cache_size(-32000)&_time_format=sqlite"
+	pragmas := "_pragma=busy_timeout(10000)&_pragma=journal_mode(WAL)&_pragma=foreign_keys(1)&_pragma=synchronous(NORMAL)&_pragma=cache_size(-32000)&_pragma=mmap_size(1073741824)&_time_format=sqlite"
 	write, err := sql.Open("sqlite", "file:"+path+"?"+pragmas+"&_txlock=immediate")
 	if err != nil {
 		return nil, fmt.Errorf("store: open sqlite: %w", err)
