@@ -1,5 +1,6 @@
 // Package api serves Baken's JSON API under /api/v1: sites, teams and
-// people of one organisation, reached with bearer API tokens. Every route
+// people of one organisation, its competences, roadmap and gaps, and its
+// projects and lessons learned, reached with bearer API tokens. Every route
 // is declared once in the table returned by routes(); the OpenAPI document
 // (openapi.json) is checked against that table by a test.
 //
@@ -133,6 +134,14 @@ func (s *server) routes() []route {
 
 		{Method: "GET", Path: Prefix + "/roadmap", h: s.listRoadmap},
 		{Method: "GET", Path: Prefix + "/gaps", h: s.getGaps},
+
+		{Method: "GET", Path: Prefix + "/projects", h: s.listProjects},
+		{Method: "GET", Path: Prefix + "/projects/{id}", h: s.getProject},
+		{Method: "POST", Path: Prefix + "/projects/{id}/volunteer", Body: true, h: s.volunteer},
+		{Method: "GET", Path: Prefix + "/lessons", h: s.listLessons},
+		{Method: "POST", Path: Prefix + "/lessons", Body: true, h: s.createLesson},
+		{Method: "GET", Path: Prefix + "/lessons/{id}", h: s.getLesson},
+		{Method: "GET", Path: Prefix + "/community/lessons", h: s.listCommunityLessons},
 	}
 }
 

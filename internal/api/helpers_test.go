@@ -10,9 +10,11 @@ import (
 	"strings"
 	"sync/atomic"
 	"testing"
+	"time"
 
 	"github.com/bakenhq/baken/internal/auth"
 	"github.com/bakenhq/baken/internal/core"
+	"github.com/bakenhq/baken/internal/project"
 	"github.com/bakenhq/baken/internal/store"
 	"github.com/bakenhq/baken/internal/tenancy"
 )
@@ -27,6 +29,13 @@ type org struct {
 	AdminTok, LnDTok, EmpTok     string
 	LeadTok, LeftTok, DemotedTok string
 	Left                         *tenancy.Person
+	// Learning by doing: a working group with an open call (owned by the
+	// lead), a published organisation lesson and a draft of the employee,
+	// and a lesson for a second team (led by the lead, written by the
+	// admin) that the employee may not read.
+	Team2                     *tenancy.Team
+	Project                   *project.Project
+	Lesson, Draft, TeamLesson *project.Lesson
 }
 
 // world is two organisations on one database, built alike so that every
@@ -99,6 +108,22 @@ func (w *world) makeOrg(tag string, n int64) *org {
 	must(db.UpdatePerson(ctx, id, o.Left))
 	// A token for a role the person no longer holds.
 	o.DemotedTok = token(o.Lead, core.RoleOrgAdmin)
+
+	o.Project = &project.Project{TitleNL: "Werkgroep lasnaadscheuren " + tag, GoalNL: "Oorzaak van scheuren vinden", OwnerID: o.Lead.ID,
+		SiteID: o.Site.ID, StartsOn: time.Now().UTC().Truncate(24 * time.Hour), CallOpen: true, CallText: "Lassers gezocht"}
+	must(db.CreateProject(ctx, id, o.Project, "trekker"))
+	lesson := func(author *tenancy.Person, title string, vis project.Visibility, teamID string, publish bool) *project.Lesson {
+		l := &project.Lesson{AuthorID: author.ID, TeamID: teamID, Lang: "nl", Title: title, Learned: "Voorwarmen " + tag, Visibility: vis}
+		must(db.CreateLesson(ctx, id, l))
+		if publish {
+			must(db.SetLessonStatus(ctx, id, l.ID, project.LessonDraft, project.LessonPublished, o.LnD.ID, "", time.Now()))
+		}
+		x, err := db.Lesson(ctx, id, l.ID)
+		must(err)
+		return x
+	}
+	o.Lesson = lesson(o.Employee, "Lasnaad scheurt zonder voorwarmen "+tag, project.VisOrg, "", true)
+	o.Draft = lesson(o.Employee, "Concept over de lasrook "+tag, project.VisOrg, "", false)
 	return o
 }
 
@@ -110,7 +135,8 @@ func (w *world) vars(s string) string {
 		pairs = append(pairs,
 			"{site"+tag+"}", o.Site.ID, "{site2"+tag+"}", o.Site2.ID, "{team"+tag+"}", o.Team.ID,
 			"{admin"+tag+"}", o.Admin.ID, "{lnd"+tag+"}", o.LnD.ID, "{emp"+tag+"}", o.Employee.ID,
-			"{lead"+tag+"}", o.Lead.ID, "{left"+tag+"}", o.Left.ID)
+			"{lead"+tag+"}", o.Lead.ID, "{left"+tag+"}", o.Left.ID,
+			"{project"+tag+"}", o.Project.ID, "{lesson"+tag+"}", o.Lesson.ID, "{draft"+tag+"}", o.Draft.ID)
 	}
 	return strings.NewReplacer(pairs...).Replace(s)
 }

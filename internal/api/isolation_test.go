@@ -13,13 +13,15 @@ import (
 // 404 in the isolation test comes from the tenant check and not from a
 // refused body.
 var validBody = map[string]string{
-	"POST /api/v1/sites":                `{"name":"Nieuw"}`,
-	"PATCH /api/v1/sites/{id}":          `{"name":"Gekaapt","address":"x"}`,
-	"POST /api/v1/teams":                `{"name":"Nieuw"}`,
-	"PATCH /api/v1/teams/{id}":          `{"name":"Gekaapt"}`,
-	"POST /api/v1/people":               `{"name":"Nieuw"}`,
-	"PATCH /api/v1/people/{id}":         `{"name":"Gekaapt","roles":["expert"]}`,
-	"POST /api/v1/people/{id}/evidence": `{"competence_id":"01a21c1d-0000-7000-8000-000000000000","level":1,"kind":"validation"}`,
+	"POST /api/v1/sites":                   `{"name":"Nieuw"}`,
+	"PATCH /api/v1/sites/{id}":             `{"name":"Gekaapt","address":"x"}`,
+	"POST /api/v1/teams":                   `{"name":"Nieuw"}`,
+	"PATCH /api/v1/teams/{id}":             `{"name":"Gekaapt"}`,
+	"POST /api/v1/people":                  `{"name":"Nieuw"}`,
+	"PATCH /api/v1/people/{id}":            `{"name":"Gekaapt","roles":["expert"]}`,
+	"POST /api/v1/people/{id}/evidence":    `{"competence_id":"01a21c1d-0000-7000-8000-000000000000","level":1,"kind":"validation"}`,
+	"POST /api/v1/projects/{id}/volunteer": `{"message":"Ik las al tien jaar"}`,
+	"POST /api/v1/lessons":                 `{"title":"Nieuw","lang":"nl","learned":"iets"}`,
 }
 
 // TestTenantIsolation: every route that takes an id answers 404 to org B
@@ -32,9 +34,11 @@ func TestTenantIsolation(t *testing.T) {
 		w := newWorld(t, db)
 		before := w.snapshot()
 		aIDs := map[string][]string{
-			"sites":  {w.A.Site.ID, w.A.Site2.ID},
-			"teams":  {w.A.Team.ID},
-			"people": {w.A.Admin.ID, w.A.LnD.ID, w.A.Employee.ID, w.A.Lead.ID, w.A.Left.ID},
+			"sites":    {w.A.Site.ID, w.A.Site2.ID},
+			"teams":    {w.A.Team.ID},
+			"people":   {w.A.Admin.ID, w.A.LnD.ID, w.A.Employee.ID, w.A.Lead.ID, w.A.Left.ID},
+			"projects": {w.A.Project.ID},
+			"lessons":  {w.A.Lesson.ID, w.A.Draft.ID},
 		}
 		idRoutes := 0
 		for _, rt := range w.srv.routes() {
@@ -76,6 +80,9 @@ func TestTenantIsolation(t *testing.T) {
 			"/api/v1/sites", "/api/v1/sites?q=hengelo", "/api/v1/teams", "/api/v1/teams?site_id={siteA}", "/api/v1/teams?lead_id={leadA}",
 			"/api/v1/people", "/api/v1/people?limit=500", "/api/v1/people?team_id={teamA}", "/api/v1/people?site_id={siteA}",
 			"/api/v1/people?role=org_admin", "/api/v1/people?active=false", "/api/v1/people?q={domain}", "/api/v1/people?q=example.nl",
+			"/api/v1/projects", "/api/v1/projects?site_id={siteA}", "/api/v1/projects?member_id={leadA}", "/api/v1/projects?q=werkgroep",
+			"/api/v1/lessons", "/api/v1/lessons?limit=500", "/api/v1/lessons?author_id={empA}", "/api/v1/lessons?status=draft",
+			"/api/v1/lessons?visibility=team", "/api/v1/community/lessons",
 		} {
 			res := w.do("GET", path, "employeeB", "")
 			if res.Status != 200 {

@@ -68,7 +68,7 @@ func TestOpenAPIMatchesRoutes(t *testing.T) {
 				t.Errorf("route %s is not in openapi.json", pattern)
 			}
 		}
-		ids := map[string]string{"sites": w.A.Site2.ID, "teams": w.A.Team.ID, "people": w.A.Employee.ID}
+		ids := map[string]string{"sites": w.A.Site2.ID, "teams": w.A.Team.ID, "people": w.A.Employee.ID, "projects": w.A.Project.ID, "lessons": w.A.Lesson.ID}
 		names := make([]string, 0, len(ops))
 		for k := range ops {
 			names = append(names, k)
@@ -175,6 +175,9 @@ func TestOpenAPISchemasMatchTypes(t *testing.T) {
 		"Team": {teamJSON{}, true}, "TeamInput": {teamInput{}, false},
 		"Person": {personJSON{}, true}, "PersonInput": {personInput{}, false},
 		"Me": {meJSON{}, true}, "Error": {errorBody{}, true},
+		"Project": {projectJSON{}, true}, "ProjectMember": {projectMemberJSON{}, true}, "ProjectCompetence": {projectCompetenceJSON{}, true},
+		"VolunteerInput": {volunteerInput{}, false}, "VolunteerResult": {volunteerJSON{}, true},
+		"Lesson": {lessonJSON{}, true}, "LessonInput": {lessonInput{}, false},
 	} {
 		schema, ok := schemas[name].(map[string]any)
 		if !ok {

@@ -42,8 +42,19 @@ func TestPrivateReflectionsNeverLeak(t *testing.T) {
 		if err := db.CreateAPIToken(ctx, hofman.ID, &store.APIToken{PersonID: anna[0].ID, Name: "test", Role: core.RoleOrgAdmin, TokenHash: auth.TokenHash(token), CreatedAt: time.Now()}); err != nil {
 			t.Fatal(err)
 		}
-		for _, path := range []string{"/api/v1/people/" + ps[0].ID, "/api/v1/people?q=" + query, "/api/v1/people", "/api/v1/openapi.json",
-			"/api/v1/reflections", "/api/v1/reflections/" + r.ID, "/api/v1/search?q=" + query} {
+		paths := []string{"/api/v1/people/" + ps[0].ID, "/api/v1/people?q=" + query, "/api/v1/people", "/api/v1/openapi.json",
+			"/api/v1/reflections", "/api/v1/reflections/" + r.ID, "/api/v1/search?q=" + query,
+			"/api/v1/lessons?limit=500", "/api/v1/lessons/" + r.ID, "/api/v1/community/lessons?limit=500", "/api/v1/projects?limit=500"}
+		// Every project and lesson the API can show, one by one.
+		projects, _ := db.Projects(ctx, hofman.ID, store.ProjectFilter{Limit: 1000})
+		for _, p := range projects {
+			paths = append(paths, "/api/v1/projects/"+p.ID)
+		}
+		lessons, _ := db.Lessons(ctx, hofman.ID, store.LessonFilter{Limit: 1000})
+		for _, l := range lessons {
+			paths = append(paths, "/api/v1/lessons/"+l.ID)
+		}
+		for _, path := range paths {
 			req, _ := http.NewRequest("GET", s.URL+path, nil)
 			req.Header.Set("Authorization", "Bearer "+token)
 			res, err := http.DefaultClient.Do(req)

@@ -184,6 +184,28 @@ func (db *DB) Projects(ctx context.Context, orgID string, f ProjectFilter) ([]*p
 	return out, rows.Err()
 }
 
+// ProjectCompetences returns the competences every project of orgID
+// exercises (project id → competences), in one query.
+func (db *DB) ProjectCompetences(ctx context.Context, orgID string) (map[string][]project.Competence, error) {
+	rows, err := db.read.QueryContext(ctx, `SELECT pc.project_id, pc.competence_id, pc.level, c.name_nl, c.name_en FROM project_competences pc
+		JOIN competences c ON c.id = pc.competence_id AND c.org_id = pc.org_id
+		WHERE pc.org_id = $1 ORDER BY pc.project_id, c.name_en, c.name_nl`, orgID)
+	if err != nil {
+		return nil, db.Err(err)
+	}
+	defer rows.Close()
+	out := map[string][]project.Competence{}
+	for rows.Next() {
+		var id string
+		var c project.Competence
+		if err := rows.Scan(&id, &c.CompetenceID, &c.Level, &c.NameNL, &c.NameEN); err != nil {
+			return nil, err
+		}
+		out[id] = append(out[id], c)
+	}
+	return out, rows.Err()
+}
+
 // OpenCallCompetences returns, for projects of orgID with an open call, the
 // competences each exercises (project id → competences), for
 // recommendations.

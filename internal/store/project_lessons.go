@@ -251,6 +251,10 @@ type LessonFilter struct {
 	SiteID       string
 	CompetenceID string
 	Visibilities []project.Visibility
+	// ReadableBy keeps only what this reader may read, as project.CanRead
+	// says, in the query itself so that paging and counts hold (the JSON
+	// API). Nil: no such filter; the caller checks.
+	ReadableBy *LessonReader
 	// Brief leaves out the sections, the review note, the reviewer's name
 	// and the project's title (see lessonBriefSelect).
 	Brief  bool
@@ -258,17 +262,67 @@ type LessonFilter struct {
 	Offset int
 }
 
+// LessonReader is who reads, for LessonFilter.ReadableBy: the person, the
+// teams whose lessons they read (their own and those they lead), and
+// whether they review lessons (project.CanReview).
+type LessonReader struct {
+	PersonID string
+	TeamIDs  []string
+	Reviewer bool
+}
+
 // Lessons lists lessons of orgID, newest first (published ones by
-// publication). Links are not filled. The caller filters with
-// project.CanRead (team visibility).
+// publication). Links are not filled (see FillLessonLinks). Without
+// ReadableBy the caller filters with project.CanRead.
 func (db *DB) Lessons(ctx context.Context, orgID string, f LessonFilter) ([]*project.Lesson, error) {
+	where, args := lessonWhere(orgID, f)
+	sel := lessonSelect
+	if f.Brief {
+		sel = lessonBriefSelect
+	}
+	return db.lessonList(ctx, sel, where, args, f.Limit, f.Offset)
+}
+
+// CountLessons counts what Lessons would list without its limit.
+func (db *DB) CountLessons(ctx context.Context, orgID string, f LessonFilter) (int, error) {
+	where, args := lessonWhere(orgID, f)
+	var n int
+	err := db.read.QueryRowContext(ctx, `SELECT COUNT(*) FROM lessons l WHERE `+strings.Join(where, ` AND `), args...).Scan(&n)
+	return n, db.Err(err)
+}
+
+func lessonWhere(orgID string, f LessonFilter) ([]string, []any) {
 	where := []string{`l.org_id = $1`}
 	args := []any{orgID}
-	for col, v := range map[string]string{"l.status": string(f.Status), "l.author_id": f.AuthorID, "l.project_id": f.ProjectID} {
-		if v != "" {
-			args = append(args, v)
-			where = append(where, fmt.Sprintf(`%s = $%d`, col, len(args)))
+	for _, c := range []struct{ col, v string }{{"l.status", string(f.Status)}, {"l.author_id", f.AuthorID}, {"l.project_id", f.ProjectID}} {
+		if c.v != "" {
+			args = append(args, c.v)
+			where = append(where, fmt.Sprintf(`%s = $%d`, c.col, len(args)))
 		}
+	}
+	if rd := f.ReadableBy; rd != nil {
+		// project.CanRead in SQL: published lessons for the organisation
+		// or the community; one's own in any status; a team's published
+		// lessons for its members and lead; reviewers read every
+		// published lesson and those in review.
+		args = append(args, rd.PersonID)
+		or := []string{`l.status = 'published' AND l.visibility IN ('organisation', 'community')`, fmt.Sprintf(`l.author_id = $%d`, len(args))}
+		var teams []string
+		for _, t := range rd.TeamIDs {
+			if t != "" {
+				teams = append(teams, t)
+			}
+		}
+		if len(teams) > 0 {
+			or = append(or, `l.status = 'published' AND l.visibility = 'team' AND l.team_id IN (`+In(len(args)+1, len(teams))+`)`)
+			for _, t := range teams {
+				args = append(args, t)
+			}
+		}
+		if rd.Reviewer {
+			or = append(or, `l.status IN ('published', 'in_review')`)
+		}
+		where = append(where, `((`+strings.Join(or, `) OR (`)+`))`)
 	}
 	if f.PlaceID != "" {
 		args = append(args, f.PlaceID)
@@ -288,11 +342,53 @@ func (db *DB) Lessons(ctx context.Context, orgID string, f LessonFilter) ([]*pro
 			args = append(args, string(v))
 		}
 	}
-	sel := lessonSelect
-	if f.Brief {
-		sel = lessonBriefSelect
+	return where, args
+}
+
+// FillLessonLinks fills the competences and places of lessons of orgID
+// in two queries, whatever their number.
+func (db *DB) FillLessonLinks(ctx context.Context, orgID string, ls []*project.Lesson) error {
+	if len(ls) == 0 {
+		return nil
 	}
-	return db.lessonList(ctx, sel, where, args, f.Limit, f.Offset)
+	byID := map[string]*project.Lesson{}
+	args := []any{orgID}
+	for _, l := range ls {
+		byID[l.ID] = l
+		l.Competences, l.Places = nil, nil
+		args = append(args, l.ID)
+	}
+	in := In(2, len(ls))
+	rows, err := db.read.QueryContext(ctx, `SELECT lesson_id, competence_id FROM lesson_competences WHERE org_id = $1 AND lesson_id IN (`+in+`) ORDER BY lesson_id, competence_id`, args...)
+	if err != nil {
+		return db.Err(err)
+	}
+	for rows.Next() {
+		var id, c string
+		if err := rows.Scan(&id, &c); err != nil {
+			rows.Close()
+			return err
+		}
+		byID[id].Competences = append(byID[id].Competences, c)
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return err
+	}
+	rows, err = db.read.QueryContext(ctx, `SELECT lesson_id, place_id, site_id FROM lesson_places WHERE org_id = $1 AND lesson_id IN (`+in+`) ORDER BY lesson_id, place_id`, args...)
+	if err != nil {
+		return db.Err(err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var id string
+		var p project.Place
+		if err := rows.Scan(&id, &p.PlaceID, &p.SiteID); err != nil {
+			return err
+		}
+		byID[id].Places = append(byID[id].Places, p)
+	}
+	return rows.Err()
 }
 
 func (db *DB) lessonList(ctx context.Context, sel string, where []string, args []any, limit, offset int) ([]*project.Lesson, error) {
