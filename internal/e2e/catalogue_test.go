@@ -9,6 +9,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -17,6 +18,7 @@ import (
 	"github.com/chromedp/chromedp"
 
 	"github.com/bakenhq/baken/internal/app/apptest"
+	"github.com/bakenhq/baken/internal/catalogue"
 	"github.com/bakenhq/baken/internal/competence"
 	"github.com/bakenhq/baken/internal/demo"
 	"github.com/bakenhq/baken/internal/store"
@@ -84,14 +86,28 @@ func waitFor(t *testing.T, ctx context.Context, what, expr string) {
 // goOffline switches the network off for the tab and for the service
 // worker of its browser context (the worker is a target of its own, and
 // emulation on the page does not reach its fetches).
-func goOffline(t *testing.T, tab context.Context) {
+func goOffline(t *testing.T, tab context.Context) { t.Helper(); setOffline(t, tab, true) }
+
+// goOnline switches the network back on.
+func goOnline(t *testing.T, tab context.Context) { t.Helper(); setOffline(t, tab, false) }
+
+// workerSessions holds, per tab, the DevTools session attached to its
+// service worker.
+var workerSessions sync.Map
+
+func setOffline(t *testing.T, tab context.Context, offline bool) {
 	t.Helper()
-	offline := true
 	rule := network.EmulateNetworkConditionsByRuleParams{
 		EmulateOfflineServiceWorker: &offline,
-		MatchedNetworkConditions:    []*network.Conditions{{Offline: true, DownloadThroughput: -1, UploadThroughput: -1}},
+		MatchedNetworkConditions:    []*network.Conditions{{Offline: offline, DownloadThroughput: -1, UploadThroughput: -1}},
 	}
-	for _, ctx := range []context.Context{tab, serviceWorkerOf(t, tab)} {
+	// Emulation belongs to the DevTools session that set it, so switching
+	// back on must go through the same session to the worker.
+	sw, ok := workerSessions.Load(tab)
+	if !ok {
+		sw, _ = workerSessions.LoadOrStore(tab, serviceWorkerOf(t, tab))
+	}
+	for _, ctx := range []context.Context{tab, sw.(context.Context)} {
 		if _, err := chromedp.Call(ctx, network.Enable, network.EnableParams{}); err != nil {
 			t.Fatalf("network enable: %v", err)
 		}
@@ -127,7 +143,8 @@ func serviceWorkerOf(t *testing.T, tab context.Context) context.Context {
 // instruction and marks it done; the pending evidence is there for the
 // team lead to validate; the pages stay under 50 KB; and with the network
 // switched off the place and the instruction open again from the service
-// worker.
+// worker, and "done" tapped offline waits on the phone until the network
+// is back, then counts once.
 func TestPlaceJourney(t *testing.T) {
 	apptest.Each(t, true, func(t *testing.T, s *apptest.Server) {
 		bctx := apptest.Browser(t, phoneWidth, phoneHeight, 8*time.Minute)
@@ -355,6 +372,44 @@ func TestPlaceJourney(t *testing.T) {
 		apptest.Open(t, jan, s.URL+"/p/HGL-CNC-02")
 		if got := apptest.Text(t, jan, "main h1"); got != "Offline" {
 			t.Errorf("offline, a place never opened shows %q, want the offline notice", got)
+		}
+
+		// 8. Still offline, he marks the lathe instruction done: it waits
+		// on the phone, and reaches the server once the network is back.
+		latheID := strings.TrimPrefix(strings.SplitN(lathe, "?", 2)[0], "/learn/")
+		doneCount := func() int {
+			st, err := db.ItemUsage(bg, hofman.ID, latheID)
+			if err != nil {
+				t.Fatal(err)
+			}
+			return st.Counts[catalogue.UseDone]
+		}
+		before := doneCount()
+		apptest.Open(t, jan, s.URL+lathe)
+		if err := chromedp.Do(jan, chromedp.Click(chromedp.CSS("#done"), chromedp.NodeVisible)); err != nil {
+			t.Fatal(err)
+		}
+		waitFor(t, jan, "feedback kept on the phone", `!!document.getElementById('queued')`)
+		narrow(jan, "done-offline")
+		if got := apptest.Text(t, jan, "#queued"); !strings.Contains(got, "Opgeslagen op deze telefoon") {
+			t.Errorf("offline, marking done says %q", got)
+		}
+		if n := doneCount(); n != before {
+			t.Fatalf("offline, the server counted %d done instead of %d", n, before)
+		}
+		goOnline(t, jan)
+		apptest.Open(t, jan, s.URL+"/p/HGL-CNC-01")
+		for deadline := time.Now().Add(15 * time.Second); doneCount() != before+1; {
+			if time.Now().After(deadline) {
+				t.Fatalf("back online, the server counts %d done; want %d", doneCount(), before+1)
+			}
+			time.Sleep(100 * time.Millisecond)
+		}
+		// Sent once: another page load finds the outbox empty.
+		apptest.Open(t, jan, s.URL+lathe)
+		time.Sleep(300 * time.Millisecond)
+		if n := doneCount(); n != before+1 {
+			t.Errorf("the feedback kept offline was counted %d times", n-before)
 		}
 	})
 }

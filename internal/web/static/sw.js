@@ -4,6 +4,7 @@
 // current instruction when there is a network; the cache only answers when
 // the network does not. Nothing else is cached.
 const CACHE = 'baken-pages-v1';
+
 const cacheable = (u) =>
   /^\/p\/[A-Za-z0-9._-]+$/.test(u.pathname) ||
   /^\/learn\/[0-9a-f-]{36}$/.test(u.pathname) ||
@@ -22,19 +23,87 @@ async function put(req, res) {
   }
 }
 
+// Feedback on an instruction ("done", "I can do this", helped or not)
+// given without a network waits in an outbox on the phone and is sent
+// when the network is back. The form's CSRF token binds it to the session
+// it was given in: replayed after someone else signed in, the server
+// refuses it, so it can never count for the wrong person.
+const queueable = (u) => /^\/learn\/[0-9a-f-]{36}\/use$/.test(u.pathname);
+
+function request(r) {
+  return new Promise((ok, ko) => { r.onsuccess = () => ok(r.result); r.onerror = () => ko(r.error); });
+}
+
+function outbox(mode) {
+  const open = indexedDB.open('baken', 1);
+  open.onupgradeneeded = () => open.result.createObjectStore('outbox', { autoIncrement: true });
+  return request(open).then((db) => db.transaction('outbox', mode).objectStore('outbox'));
+}
+
+let flushing = null;
+
+// flush sends what waits in the outbox, oldest first, one at a time; it
+// stops at the first network failure and keeps the rest for later.
+function flush() {
+  if (flushing) return flushing;
+  flushing = (async () => {
+    try {
+      const store = await outbox('readonly');
+      const [keys, entries] = await Promise.all([request(store.getAllKeys()), request(store.getAll())]);
+      for (let i = 0; i < keys.length; i++) {
+        const res = await fetch(entries[i].url, {
+          method: 'POST', body: entries[i].body, credentials: 'same-origin', redirect: 'manual',
+          headers: { 'Content-Type': entries[i].type },
+        });
+        // Sent (a redirect back to the page), or refused for good (a stale
+        // form, an item no longer published): either way it leaves the outbox.
+        if (res.type !== 'opaqueredirect' && res.status >= 500) break;
+        await request((await outbox('readwrite')).delete(keys[i]));
+      }
+    } catch (err) {
+      // Still no network: try again at the next chance.
+    } finally {
+      flushing = null;
+    }
+  })();
+  return flushing;
+}
+
+self.addEventListener('sync', (e) => { if (e.tag === 'baken-outbox') e.waitUntil(flush()); });
+
 self.addEventListener('fetch', (e) => {
   const req = e.request;
   const u = new URL(req.url);
   if (u.origin !== location.origin) return;
-  // Signing out forgets the cached pages: a shared phone must not show
-  // the previous person's pages offline.
+  // Signing out forgets the cached pages and the outbox: a shared phone
+  // must not show the previous person's pages offline.
   if (req.method === 'POST' && u.pathname === '/signout') {
-    e.waitUntil(caches.delete(CACHE));
+    e.waitUntil(Promise.all([caches.delete(CACHE), outbox('readwrite').then((s) => request(s.clear())).catch(() => null)]));
+    return;
+  }
+  if (req.method === 'POST' && queueable(u)) {
+    e.respondWith((async () => {
+      const body = await req.clone().text();
+      try {
+        const res = await fetch(req);
+        e.waitUntil(flush());
+        return res;
+      } catch (err) {
+        await request((await outbox('readwrite')).add({ url: u.pathname, body, type: req.headers.get('Content-Type'), at: Date.now() }));
+        if (self.registration.sync) self.registration.sync.register('baken-outbox').catch(() => null);
+        // Back to the page the form was on, kept for offline use, which
+        // then says the feedback waits on the phone.
+        const back = new URL(req.referrer || u.pathname.replace(/\/use$/, ''), location.origin);
+        back.searchParams.set('queued', '1');
+        back.hash = 'feedback';
+        return Response.redirect(back.href, 303);
+      }
+    })());
     return;
   }
   if (req.method !== 'GET' || !cacheable(u)) return;
   e.respondWith(fetch(req).then((res) => {
-    e.waitUntil(put(req, res.clone()));
+    e.waitUntil(Promise.all([put(req, res.clone()), flush()]));
     return res;
   }).catch(async () => {
     const hit = (await caches.match(req)) || (await caches.match(req, { ignoreSearch: true }));
@@ -50,6 +119,10 @@ self.addEventListener('fetch', (e) => {
 // A page asks to keep itself and what it loaded: on the first visit the
 // worker was not yet there to see those requests.
 self.addEventListener('message', (e) => {
+  if (e.data && e.data.flush) {
+    e.waitUntil(flush());
+    return;
+  }
   const urls = (e.data && e.data.cache) || [];
   e.waitUntil(caches.open(CACHE).then((c) => Promise.all(urls.map((s) => {
     const u = new URL(s, location.origin);
