@@ -62,13 +62,11 @@ func NewMatrixBuilder(people []MatrixPerson, comps []*Competence, now time.Time)
 	for j, c := range comps {
 		b.ci[c.ID] = j
 	}
+	// The cells' ids are filled by Set or, for cells left empty, by Build:
+	// writing them twice was a tenth of a team matrix.
 	flat := make([]Cell, len(people)*len(comps))
 	for i := range people {
-		row := flat[i*len(comps) : (i+1)*len(comps) : (i+1)*len(comps)]
-		m.Cells[i] = row
-		for j := range row {
-			row[j].PersonID, row[j].CompetenceID = people[i].ID, comps[j].ID
-		}
+		m.Cells[i] = flat[i*len(comps) : (i+1)*len(comps) : (i+1)*len(comps)]
 	}
 	return b
 }
@@ -79,23 +77,56 @@ func (b *MatrixBuilder) Row(personID string) (int, bool) {
 	return i, ok
 }
 
-// HasColumn reports whether the matrix has a column for a competence.
-func (b *MatrixBuilder) HasColumn(competenceID string) bool {
-	_, ok := b.ci[competenceID]
-	return ok
+// Column returns the column of a competence, false when it has none.
+func (b *MatrixBuilder) Column(competenceID string) (int, bool) {
+	j, ok := b.ci[competenceID]
+	return j, ok
 }
 
 // SetLevel puts a current level into row i; levels of competences that
 // are not columns are ignored.
 func (b *MatrixBuilder) SetLevel(i int, c Current) {
 	if j, ok := b.ci[c.CompetenceID]; ok {
-		c.PersonID = b.m.People[i].ID
-		b.m.Cells[i][j].Current = c
+		b.Set(i, j, c)
+	}
+}
+
+// Set puts a current level into the cell at row i, column j (from Row and
+// Column).
+func (b *MatrixBuilder) Set(i, j int, c Current) {
+	c.PersonID, c.CompetenceID = b.m.People[i].ID, b.m.Competences[j].ID
+	b.m.Cells[i][j].Current = c
+}
+
+// Require gives the people listed the same merged requirements (people
+// and competences not in the matrix are skipped); a team mostly shares
+// one set, which is placed in columns once.
+func (b *MatrixBuilder) Require(people []string, reqs []Requirement) {
+	type col struct {
+		j int
+		r Requirement
+	}
+	cols := make([]col, 0, len(reqs))
+	for _, r := range reqs {
+		if j, ok := b.ci[r.CompetenceID]; ok {
+			cols = append(cols, col{j, r})
+		}
+	}
+	for _, pid := range people {
+		i, ok := b.pi[pid]
+		if !ok {
+			continue
+		}
+		row := b.m.Cells[i]
+		for _, c := range cols {
+			row[c.j].Required, row[c.j].Essential = c.r.Level, c.r.Essential
+		}
 	}
 }
 
 // Build adds each person's merged requirements (person id → competence
-// id → requirement) and the statuses, and returns the matrix.
+// id → requirement; nil when given through Require) and the statuses, and
+// returns the matrix.
 func (b *MatrixBuilder) Build(reqs map[string]map[string]Requirement) *Matrix {
 	m := b.m
 	for pid, rs := range reqs {
@@ -113,6 +144,9 @@ func (b *MatrixBuilder) Build(reqs map[string]map[string]Requirement) *Matrix {
 	for i := range m.Cells {
 		for j := range m.Cells[i] {
 			c := &m.Cells[i][j]
+			if c.CompetenceID == "" {
+				c.PersonID, c.CompetenceID = m.People[i].ID, m.Competences[j].ID
+			}
 			c.Status = Compare(c.Level, c.Required)
 			c.Expiring = c.Current.Expiring(m.Now)
 		}

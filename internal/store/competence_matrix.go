@@ -77,9 +77,7 @@ func (db *DB) Matrix(ctx context.Context, orgID string, q MatrixQuery, now time.
 	// profiles' requirements and who holds which are read separately and
 	// joined here, which reads a few hundred rows instead of people ×
 	// requirements. People holding the same set of profiles (most of a
-	// team) share one merged map, built once.
-	reqs := map[string]map[string]competence.Requirement{}
-	required := map[string]bool{}
+	// team) share one merged list, built and placed in columns once.
 	heldBy := map[string][]string{} // person → profiles, in profile order
 	held := map[string]bool{}
 	hrows, err := db.read.QueryContext(ctx, `SELECT h.person_id, h.profile_id FROM person_role_profiles h
@@ -100,10 +98,17 @@ func (db *DB) Matrix(ctx context.Context, orgID string, q MatrixQuery, now time.
 	if err := hrows.Err(); err != nil {
 		return nil, err
 	}
+	type reqSet struct {
+		people []string
+		reqs   []competence.Requirement
+	}
+	sets := map[string]*reqSet{} // profile set → its holders and merged requirements
+	var profiles []string
 	if len(held) > 0 {
 		pargs := []any{orgID}
 		for prof := range held {
 			pargs = append(pargs, prof)
+			profiles = append(profiles, prof)
 		}
 		profReqs := map[string][]competence.Requirement{}
 		rrows, err := db.read.QueryContext(ctx, `SELECT profile_id, competence_id, level, essential FROM role_requirements
@@ -118,60 +123,60 @@ func (db *DB) Matrix(ctx context.Context, orgID string, q MatrixQuery, now time.
 				rrows.Close()
 				return nil, err
 			}
-			required[r.CompetenceID] = true
 			profReqs[prof] = append(profReqs[prof], r)
 		}
 		rrows.Close()
 		if err := rrows.Err(); err != nil {
 			return nil, err
 		}
-		merged := map[string]map[string]competence.Requirement{} // profile set → merged
 		for pid, profs := range heldBy {
 			key := strings.Join(profs, ",")
-			m, ok := merged[key]
+			set, ok := sets[key]
 			if !ok {
-				n := 0
-				for _, prof := range profs {
-					n += len(profReqs[prof])
-				}
-				m = make(map[string]competence.Requirement, n)
-				for _, prof := range profs {
-					for _, r := range profReqs[prof] {
-						if cur, ok := m[r.CompetenceID]; ok {
-							r.Level = max(r.Level, cur.Level)
-							r.Essential = r.Essential || cur.Essential
+				set = &reqSet{}
+				if len(profs) == 1 {
+					set.reqs = profReqs[profs[0]]
+				} else {
+					at := map[string]int{}
+					for _, prof := range profs {
+						for _, r := range profReqs[prof] {
+							if k, ok := at[r.CompetenceID]; ok {
+								cur := &set.reqs[k]
+								cur.Level, cur.Essential = max(cur.Level, r.Level), cur.Essential || r.Essential
+								continue
+							}
+							at[r.CompetenceID] = len(set.reqs)
+							set.reqs = append(set.reqs, r)
 						}
-						m[r.CompetenceID] = r
 					}
 				}
-				merged[key] = m
+				sets[key] = set
 			}
-			reqs[pid] = m
+			set.people = append(set.people, pid)
 		}
 	}
 
-	// Columns.
-	ids := q.CompetenceIDs
-	if len(ids) == 0 {
-		if q.ProfileID != "" {
-			p, err := db.RoleProfile(ctx, orgID, q.ProfileID)
-			if err != nil {
-				return nil, err
-			}
+	// Columns: the listed competences, the profile's, or every competence
+	// the people's profiles require (selected through the profiles rather
+	// than by a list of a few hundred ids).
+	var comps []*competence.Competence
+	switch {
+	case len(q.CompetenceIDs) > 0:
+		comps, err = db.matrixCompetences(ctx, orgID, q.CompetenceIDs, nil, q.Layer, q.Category)
+	case q.ProfileID != "":
+		var p *competence.RoleProfile
+		if p, err = db.RoleProfile(ctx, orgID, q.ProfileID); err == nil {
+			var ids []string
 			for _, r := range p.Requirements {
 				ids = append(ids, r.CompetenceID)
 			}
-		} else {
-			for id := range required {
-				ids = append(ids, id)
-			}
+			comps, err = db.matrixCompetences(ctx, orgID, ids, nil, q.Layer, q.Category)
 		}
+	case len(profiles) > 0:
+		comps, err = db.matrixCompetences(ctx, orgID, nil, profiles, q.Layer, q.Category)
 	}
-	var comps []*competence.Competence
-	if len(ids) > 0 {
-		if comps, err = db.matrixCompetences(ctx, orgID, ids, q.Layer, q.Category); err != nil {
-			return nil, err
-		}
+	if err != nil {
+		return nil, err
 	}
 	b := competence.NewMatrixBuilder(people, comps, now)
 	if len(people) > 0 && len(comps) > 0 {
@@ -179,7 +184,10 @@ func (db *DB) Matrix(ctx context.Context, orgID string, q MatrixQuery, now time.
 			return nil, err
 		}
 	}
-	m := b.Build(reqs)
+	for _, set := range sets {
+		b.Require(set.people, set.reqs)
+	}
+	m := b.Build(nil)
 	m.SortPeople(q.Sort)
 	return m, nil
 }
@@ -209,7 +217,7 @@ func (db *DB) matrixLevels(ctx context.Context, orgID string, people []competenc
 			if !ok {
 				continue
 			}
-			if err := unpackFiltered(person, v, b.HasColumn, func(c competence.Current) { b.SetLevel(i, c) }); err != nil {
+			if err := unpackFiltered(person, v, b.Column, func(j int, c competence.Current) { b.Set(i, j, c) }); err != nil {
 				rows.Close()
 				return err
 			}
@@ -223,11 +231,16 @@ func (db *DB) matrixLevels(ctx context.Context, orgID string, people []competenc
 }
 
 // matrixCompetences reads the columns of a matrix: only what a column
-// header shows, by category and name, active ones only.
-func (db *DB) matrixCompetences(ctx context.Context, orgID string, ids []string, layer competence.Layer, category string) ([]*competence.Competence, error) {
+// header shows, by category and name, active ones only. They are the
+// listed ids, or else those the listed role profiles require.
+func (db *DB) matrixCompetences(ctx context.Context, orgID string, ids, profiles []string, layer competence.Layer, category string) ([]*competence.Competence, error) {
 	var out []*competence.Competence
-	for start := 0; start < len(ids); start += 500 {
-		chunk := ids[start:min(start+500, len(ids))]
+	list, sel := ids, `c.id IN (%s)`
+	if len(profiles) > 0 {
+		list, sel = profiles, `c.id IN (SELECT competence_id FROM role_requirements WHERE org_id = $1 AND profile_id IN (%s))`
+	}
+	for start := 0; start < len(list); start += 500 {
+		chunk := list[start:min(start+500, len(list))]
 		args := []any{orgID}
 		for _, id := range chunk {
 			args = append(args, id)
@@ -242,7 +255,7 @@ func (db *DB) matrixCompetences(ctx context.Context, orgID string, ids []string,
 			cond += fmt.Sprintf(` AND c.category = $%d`, len(args))
 		}
 		rows, err := db.read.QueryContext(ctx, `SELECT c.id, c.framework, c.source_ref, c.name_nl, c.name_en, c.category, c.layer, c.modified
-			FROM competences c WHERE c.org_id = $1 AND c.active = TRUE AND c.id IN (`+In(2, len(chunk))+`)`+cond, args...)
+			FROM competences c WHERE c.org_id = $1 AND c.active = TRUE AND `+fmt.Sprintf(sel, In(2, len(chunk)))+cond, args...)
 		if err != nil {
 			return nil, db.Err(err)
 		}

@@ -35,12 +35,12 @@ func appendPack(b *strings.Builder, c competence.Current) {
 
 // unpack reads a person's packed levels.
 func unpack(person, v string, fn func(competence.Current)) error {
-	return unpackFiltered(person, v, nil, fn)
+	return unpackFiltered(person, v, nil, func(_ int, c competence.Current) { fn(c) })
 }
 
-// unpackFiltered reads the packed levels of the competences that want
-// accepts (all when want is nil).
-func unpackFiltered(person, v string, want func(competenceID string) bool, fn func(competence.Current)) error {
+// unpackFiltered reads the packed levels of the competences that column
+// places (all, at column 0, when column is nil).
+func unpackFiltered(person, v string, column func(competenceID string) (int, bool), fn func(int, competence.Current)) error {
 	for len(v) > 0 {
 		if len(v) < 40 {
 			return fmt.Errorf("level pack: short entry %q", v)
@@ -52,22 +52,24 @@ func unpackFiltered(person, v string, want func(competenceID string) bool, fn fu
 		if len(v) < n {
 			return fmt.Errorf("level pack: short date in %q", v)
 		}
-		if want != nil && !want(v[0:36]) {
-			v = v[n:]
-			continue
+		j := 0
+		if column != nil {
+			var ok bool
+			if j, ok = column(v[0:36]); !ok {
+				v = v[n:]
+				continue
+			}
 		}
 		c := competence.Current{PersonID: person, CompetenceID: v[0:36], Level: int(v[36] - '0'), Validated: v[37] == '1', SelfLevel: int(v[38] - '0')}
-		if v[39] == '-' {
-			v = v[40:]
-		} else {
-			t, ok := parseFixed(v[39 : 39+27])
+		if n > 40 {
+			t, ok := parseFixed(v[39:n])
 			if !ok {
 				return fmt.Errorf("level pack: bad date in %q", v)
 			}
 			c.ValidUntil = t
-			v = v[39+27:]
 		}
-		fn(c)
+		v = v[n:]
+		fn(j, c)
 	}
 	return nil
 }
