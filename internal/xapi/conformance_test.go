@@ -284,3 +284,71 @@ func TestConformanceDocuments(t *testing.T) {
 		}
 	})
 }
+
+func TestConformanceAbout(t *testing.T) {
+	l := newLRS(t, storetest.SQLite(t))
+	l.key = ""
+	for ver, want := range map[string]string{
+		"-":     `["1.0.0","1.0.1","1.0.2","1.0.3","2.0.0"]`,
+		"2.0.0": `["1.0.0","1.0.1","1.0.2","1.0.3","2.0.0"]`,
+		// XAPI-00316/00317 under 1.0.3: only 0.9, 0.95 and 1.0.x, and
+		// 1.0.1 among them.
+		"1.0.3": `["1.0.0","1.0.1","1.0.2","1.0.3"]`,
+		"1.0.2": `["1.0.0","1.0.1","1.0.2","1.0.3"]`,
+	} {
+		var about struct{ Version json.RawMessage }
+		l.with("", "", ver).expect(200, l.with("", "", ver).do("GET", "/xapi/about", nil)).json(t, &about)
+		if string(about.Version) != want {
+			t.Errorf("%s: version %s, want %s", ver, about.Version, want)
+		}
+	}
+}
+
+func TestConformanceAlternateSyntax(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		l := newLRS(t, db).with("", "", "1.0.2")
+		form := func(method, query, body string) resp {
+			return l.do("POST", "/xapi/statements?method="+method+query, []byte(body), "Content-Type", "application/x-www-form-urlencoded")
+		}
+		l.expect(200, l.do("POST", "/xapi/statements", []any{stmt(), stmt()}))
+		// XAPI-00148: a GET in a POST, headers sent as real headers.
+		var res map[string]any
+		l.expect(200, form("GET", "", "limit=1")).json(t, &res)
+		if _, ok := res["more"]; !ok || len(res["statements"].([]any)) != 1 || res["more"] == "" {
+			t.Errorf("GET through POST: %v", res)
+		}
+		// A PUT through POST with the content URL-encoded.
+		s := stmt()
+		b, _ := json.Marshal(s)
+		l.expect(204, form("PUT", "", "statementId="+s["id"].(string)+"&content="+urlq(string(b))))
+		// A version in the form does not override the header the request
+		// carries.
+		s = stmt()
+		b, _ = json.Marshal(s)
+		l.expect(204, form("PUT", "", "statementId="+s["id"].(string)+"&X-Experience-API-Version=0.8&content="+urlq(string(b))))
+		// Not sent as POST, extra query parameters, no content.
+		l.expect(400, l.do("GET", "/xapi/statements?method=POST", nil))
+		l.expect(400, form("PUT", "&statementId="+core.NewID(), "statementId="+core.NewID()+"&content="+urlq(string(b))))
+		l.expect(400, l.do("POST", "/xapi/statements?method=PUT", nil))
+		// Form fields as JSON instead of URL-encoded.
+		r := l.with("-", "", "-")
+		r.key = ""
+		r.expect(400, r.do("POST", "/xapi/statements?method=PUT", []byte(`{"statementId":"`+core.NewID()+`","content":"{}"}`), "Content-Type", "application/x-www-form-urlencoded"))
+	})
+}
+
+// The conformance suite's stored multipart bodies end their lines with LF
+// only.
+func TestConformanceMultipartLF(t *testing.T) {
+	l := newLRS(t, storetest.SQLite(t)).with("", "", "1.0.3")
+	const boundary = "-------314159265358979323846"
+	a, b := "here is a simple attachment", "here is another simple attachment"
+	s := `{"actor":{"objectType":"Agent","mbox":"mailto:sample.agent@example.com","name":"Sample Agent"},"verb":{"id":"http://adlnet.gov/expapi/verbs/answered","display":{"en-US":"answered"}},"object":{"id":"http://www.example.com/tincan/activities/multipart","objectType":"Activity"},"timestamp":"2014-07-11T13:51:03.971Z","attachments":[` +
+		`{"usageType":"http://example.com/attachment-usage/test","display":{"en-US":"A test attachment"},"contentType":"text/plain","length":27,"sha2":"` + sha([]byte(a)) + `"},` +
+		`{"usageType":"http://example.com/attachment-usage/test","display":{"en-US":"A test attachment"},"contentType":"text/plain","length":33,"sha2":"` + sha([]byte(b)) + `"}]}`
+	body := "--" + boundary + "\nContent-Type: application/json\n\n" + s + "\n" +
+		"--" + boundary + "\nContent-Disposition: attachment; filename=\"text_data.txt\"\nContent-Type: text/plain\nContent-Transfer-Encoding: binary\nX-Experience-API-Hash: " + sha([]byte(a)) + "\n\n" + a + "\n" +
+		"--" + boundary + "\nContent-Disposition: attachment; filename=\"text_data.txt\"\nContent-Type: text/plain\nContent-Transfer-Encoding: binary\nX-Experience-API-Hash: " + sha([]byte(b)) + "\n\n" + b + "\n" +
+		"--" + boundary + "--\n"
+	l.expect(200, l.do("POST", "/xapi/statements", []byte(body), "Content-Type", "multipart/mixed; boundary="+boundary))
+}

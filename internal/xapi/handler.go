@@ -197,7 +197,15 @@ func (h *Handler) unwrapAlternate(req *request) error {
 		switch strings.ToLower(k) {
 		case "content":
 			req.body = []byte(vs[0])
-		case "authorization", "x-experience-api-version", "content-type", "content-length", "if-match", "if-none-match":
+		case "authorization", "x-experience-api-version":
+			// A header the request really carries wins over the form
+			// field of the same name: the form stands in for headers a
+			// browser cannot set, it does not override them.
+			if req.header.Get(k) == "" {
+				req.header.Set(k, vs[0])
+			}
+		case "content-type", "content-length", "if-match", "if-none-match":
+			// These describe the content field, not the form itself.
 			req.header.Set(k, vs[0])
 		default:
 			req.params[k] = vs
@@ -322,7 +330,14 @@ func (h *Handler) about(req *request) error {
 	if err := checkParams(req.params); err != nil {
 		return err
 	}
-	writeJSON(req, http.StatusOK, []byte(`{"version":["1.0.3","2.0.0"],"extensions":{"https://baken.invalid/xapi/extensions/lrs":"Baken"}}`))
+	// Every version Baken accepts is listed, except that a 1.0.x client is
+	// not shown 2.0.0: the 1.0.3 About resource may only list 0.9, 0.95
+	// and 1.0.x (Communication 2.8), and its clients pick from the list.
+	versions := `["1.0.0","1.0.1","1.0.2","1.0.3","2.0.0"]`
+	if req.v == V103 {
+		versions = `["1.0.0","1.0.1","1.0.2","1.0.3"]`
+	}
+	writeJSON(req, http.StatusOK, []byte(`{"version":`+versions+`,"extensions":{"https://baken.invalid/xapi/extensions/lrs":"Baken"}}`))
 	return nil
 }
 
