@@ -352,3 +352,96 @@ func TestConformanceMultipartLF(t *testing.T) {
 		"--" + boundary + "--\n"
 	l.expect(200, l.do("POST", "/xapi/statements", []byte(body), "Content-Type", "multipart/mixed; boundary="+boundary))
 }
+
+// set returns a copy of stmt() with the value at a dotted path replaced
+// (created when missing); a nil value from del removes it.
+func edit(path string, v any) map[string]any {
+	s := stmt()
+	s["context"] = map[string]any{"registration": core.NewID(), "extensions": map[string]any{"http://example.com/x": 1},
+		"contextActivities": map[string]any{"parent": []any{map[string]any{"id": "http://example.com/parent"}}}}
+	s["result"].(map[string]any)["extensions"] = map[string]any{"http://example.com/x": 1}
+	s["result"].(map[string]any)["score"] = map[string]any{"scaled": 0.5, "raw": 50, "min": 0, "max": 100}
+	keys := strings.Split(path, ".")
+	cur := s
+	for _, k := range keys[:len(keys)-1] {
+		next, ok := cur[k].(map[string]any)
+		if !ok {
+			next = map[string]any{}
+			cur[k] = next
+		}
+		cur = next
+	}
+	if v == del {
+		delete(cur, keys[len(keys)-1])
+	} else {
+		cur[keys[len(keys)-1]] = v
+	}
+	return s
+}
+
+var del = &struct{}{}
+
+func TestConformanceDataTypes(t *testing.T) {
+	att := func(k string, v any) []any {
+		a := map[string]any{"usageType": "http://example.com/attachment-usage/test", "display": map[string]any{"en-US": "A test attachment"},
+			"contentType": "text/plain; charset=ascii", "length": 27, "sha2": "495395e777cd98da653df9615d09c0fd6bb2f8d4788394cd53c56a3bfdcd848a",
+			"fileUrl": "http://over.there.com/file.txt"}
+		if k != "" {
+			a[k] = v
+		}
+		return []any{a}
+	}
+	cases := []struct {
+		path string
+		v    any
+		want int
+	}{
+		{"result.duration", "PT1H0M0.1S", 200}, {"result.duration", "PT4H35M59.14S", 200}, {"result.duration", "PT16559.14S", 200},
+		{"result.duration", "P3Y1M29DT4H35M59.14S", 200}, {"result.duration", "P3Y", 200}, {"result.duration", "P4W", 200},
+		{"result.duration", "P4W1D", 400}, {"result.duration", "PA1H0M0S", 400}, {"result.duration", "should fail", 400},
+		{"result.duration", 12345, 400}, {"result.duration", map[string]any{"key": "invalid"}, 400},
+		{"result.score", 12345, 400}, {"result.score", "should fail", 400},
+		{"result.score", map[string]any{"scaled": 0.6767676}, 200}, {"result.score", map[string]any{"scaled": 1.0}, 200},
+		{"result.score", map[string]any{"scaled": -1.0}, 200}, {"result.score", map[string]any{"scaled": 1.01}, 400},
+		{"result.score", map[string]any{"scaled": -1.00001}, 400},
+		{"result.score", map[string]any{"raw": 0.6767676, "max": 0.6567676}, 400}, {"result.score", map[string]any{"raw": 0.6767676, "min": 1.4067676}, 400},
+		{"result.score", map[string]any{"min": 0.6767676, "max": 0.6767355, "raw": 0.6767643}, 400},
+		{"result.score", map[string]any{"max": 100.6767676}, 200}, {"result.score.max", "100", 400}, {"result.score.max", "one hundred", 400},
+		{"result.success", "We regret", 400}, {"result.completion", "false", 400},
+		{"attachments", att("", nil), 200}, {"attachments", att("", nil)[0], 400}, {"attachments", []any{12345}, 400}, {"attachments", []any{"should fail"}, 400},
+		{"attachments", att("usageType", "should fail"), 400}, {"attachments", att("contentType", 999), 400}, {"attachments", att("length", "should fail"), 400},
+		{"attachments", att("sha2", 12345), 400}, {"attachments", att("fileUrl", "should fail"), 400}, {"attachments", att("display", 12345), 400},
+		{"attachments", att("display", "should fail"), 400}, {"attachments", att("description", 12345), 400}, {"attachments", att("description", "should error"), 400},
+		{"attachments", att("description", map[string]any{"en-US": "x", "something": "y"}), 400},
+		{"attachments", att("display", map[string]any{"en-US": "x", "es": "y"}), 200},
+		{"actor.name", nil, 400}, {"verb.display", map[string]any{"en-US": nil}, 400}, {"context.registration", nil, 400},
+		{"object.definition.moreInfo", nil, 400},
+		{"object.definition.extensions", map[string]any{"http://example.com/ex": nil}, 200},
+		{"object.definition.extensions", map[string]any{"http://example.com/ex": ""}, 200},
+		{"object.definition.extensions", map[string]any{"http://example.com/ex": map[string]any{}}, 200},
+		{"object.definition.extensions", map[string]any{}, 200},
+		{"result.extensions", map[string]any{"http://example.com/ex": nil}, 200}, {"result.extensions", map[string]any{}, 200},
+		{"context.extensions", map[string]any{"http://example.com/ex": nil}, 200}, {"context.extensions", map[string]any{"http://example.com/ex": map[string]any{}}, 200},
+		{"id", 12345, 400}, {"id", map[string]any{"key": "should fail"}, 400}, {"id", "AA97B177-9383-4934-8543-0F91A7A028368", 400},
+		{"id", "MA97B177-9383-4934-8543-0F91A7A02836", 400},
+		{"actor", del, 400}, {"verb", del, 400}, {"object", del, 400},
+		{"actor.account", map[string]any{"homePage": "http://example.com", "name": map[string]any{"key": "should fail"}}, 400},
+		// The LRS sets stored and authority itself; a statement that
+		// carries them is accepted (Data 2.4.8, 2.4.9).
+		{"stored", "2011-07-15T00:00:00.000Z", 200},
+	}
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		for _, ver := range []string{"1.0.3", "2.0.0"} {
+			l := newLRS(t, db).with("", "", ver)
+			for _, c := range cases {
+				s := edit(c.path, c.v)
+				if c.path == "actor.account" {
+					delete(s["actor"].(map[string]any), "mbox")
+				}
+				if r := l.do("POST", "/xapi/statements", s); r.status != c.want {
+					t.Errorf("%s: %s = %v: status %d, want %d: %s", ver, c.path, c.v, r.status, c.want, r.body)
+				}
+			}
+		}
+	})
+}
