@@ -429,13 +429,20 @@ func TestConformanceDataTypes(t *testing.T) {
 		// The LRS sets stored and authority itself; a statement that
 		// carries them is accepted (Data 2.4.8, 2.4.9).
 		{"stored", "2011-07-15T00:00:00.000Z", 200},
+		{"actor.mbox", "http://should.fail.com", 400}, {"actor.mbox", "mailto:should.fail.com", 400},
+		{"actor.mbox", map[string]any{"key": "value"}, 400}, {"actor.objectType", 123, 400}, {"actor.name", 123, 400},
+		{"actor.objectType", `"objectType": "Agent"`, 400},
+		{"actor.account", map[string]any{"homePage": "ab=c://should.fail.com", "name": "x"}, 400},
+		{"actor.account", map[string]any{"name": "x"}, 400}, {"actor.account", map[string]any{"homePage": "http://example.com"}, 400},
+		{"verb.id", "ab=c://should.fail.com", 400}, {"verb.display", map[string]any{"a12345": "attended"}, 400},
+		{"verb.id", "http://adlnet.gov/expapi/verbs/voided", 400},
 	}
 	storetest.Each(t, func(t *testing.T, db *store.DB) {
 		for _, ver := range []string{"1.0.3", "2.0.0"} {
 			l := newLRS(t, db).with("", "", ver)
 			for _, c := range cases {
 				s := edit(c.path, c.v)
-				if c.path == "actor.account" {
+				if strings.HasPrefix(c.path, "actor.account") {
 					delete(s["actor"].(map[string]any), "mbox")
 				}
 				if r := l.do("POST", "/xapi/statements", s); r.status != c.want {
