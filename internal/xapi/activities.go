@@ -69,7 +69,7 @@ func (h *Handler) agents(req *request) error {
 	if !ok {
 		return fail(http.StatusBadRequest, "agent is required")
 	}
-	if _, err := parseAgentParam(a[0], false); err != nil {
+	if _, err := parseAgentParam(a[0], req.v == V200); err != nil {
 		return err
 	}
 	var o map[string]any

@@ -452,3 +452,97 @@ func TestConformanceDataTypes(t *testing.T) {
 		}
 	})
 }
+
+func TestConformanceFormats(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		l := newLRS(t, db)
+		agent := map[string]any{"objectType": "Agent", "name": "xAPI mbox", "mbox": "mailto:agent" + core.NewID() + "@adlnet.gov"}
+		group := map[string]any{"objectType": "Group", "name": "Group Identified", "mbox": "mailto:group" + core.NewID() + "@adlnet.gov"}
+		verb := map[string]any{"id": "http://adlnet.gov/expapi/verbs/attended", "display": map[string]any{"en-GB": "attended", "en-US": "attended"}}
+		act := map[string]any{"objectType": "Activity", "id": "http://www.example.com/unicode/" + core.NewID(),
+			"definition": map[string]any{"name": map[string]any{"en-GB": "attended", "en-US": "attended"}, "description": map[string]any{"en": "On this map"},
+				"type": "http://adlnet.gov/expapi/activities/cmi.interaction", "interactionType": "other", "correctResponsesPattern": []any{"(35.937432,-86.868896)"}}}
+		s := map[string]any{"actor": agent, "verb": verb,
+			"object": map[string]any{"objectType": "SubStatement", "actor": group, "verb": verb, "object": act}}
+		var ids []string
+		l.expect(200, l.do("POST", "/xapi/statements", s)).json(t, &ids)
+		get := func(format string) map[string]any {
+			var got map[string]any
+			l.expect(200, l.do("GET", "/xapi/statements?"+q("statementId", ids[0], "format", format), nil, "Accept-Language", "en-GB")).json(t, &got)
+			return got
+		}
+		// XAPI-00171: ids keeps only identifiers (and a group's type).
+		got := get("ids")
+		sub := got["object"].(map[string]any)
+		if n := len(got["actor"].(map[string]any)); n < 1 || n > 2 {
+			t.Errorf("ids actor: %v", got["actor"])
+		}
+		if len(sub["actor"].(map[string]any)) != 2 || len(sub["object"].(map[string]any)) != 1 || len(got["verb"].(map[string]any)) != 1 || len(sub["verb"].(map[string]any)) != 1 {
+			t.Errorf("ids: %v", got)
+		}
+		// XAPI-00170: exact returns them as sent.
+		got = get("exact")
+		for name, pair := range map[string][2]any{"actor": {got["actor"], agent}, "group": {got["object"].(map[string]any)["actor"], group},
+			"activity": {got["object"].(map[string]any)["object"], act}, "verb": {got["verb"], verb}} {
+			a, _ := json.Marshal(pair[0])
+			b, _ := json.Marshal(pair[1])
+			if string(a) != string(b) {
+				t.Errorf("exact %s: %s, want %s", name, a, b)
+			}
+		}
+		// XAPI-00172: canonical picks one language.
+		got = get("canonical")
+		if d := got["verb"].(map[string]any)["display"].(map[string]any); len(d) != 1 || d["en-GB"] != "attended" {
+			t.Errorf("canonical verb: %v", d)
+		}
+	})
+}
+
+func TestConformanceHeadersOnErrors(t *testing.T) {
+	l := newLRS(t, storetest.SQLite(t))
+	noAuth := l.with("", "", "2.0.0")
+	noAuth.key = ""
+	bad := l.with("nobody", "wrong", "1.0.3")
+	for name, r := range map[string]resp{
+		"no credentials": noAuth.do("GET", "/xapi/statements", nil),
+		"bad credentials": bad.do("GET", "/xapi/statements", nil),
+		"malformed Authorization": l.do("GET", "/xapi/statements", nil, "Authorization", "Basic:"+"Um9iQ0lzTm90OkFVc2VyT25UaGlzTFJT"),
+	} {
+		if r.status != 401 || r.header.Get("WWW-Authenticate") == "" || r.header.Get("X-Experience-API-Version") == "" {
+			t.Errorf("%s: %d %v", name, r.status, r.header)
+		}
+		if r.header.Get("X-Experience-API-Consistent-Through") == "" {
+			t.Errorf("%s: no Consistent-Through", name)
+		}
+	}
+	r := l.with("", "", "-").do("GET", "/xapi/statements", nil)
+	if r.status != 400 || r.header.Get("X-Experience-API-Version") == "" || r.header.Get("X-Experience-API-Consistent-Through") == "" {
+		t.Errorf("no version: %d %v", r.status, r.header)
+	}
+	r = l.do("GET", "/xapi/nothing", nil)
+	if r.status != 404 || r.header.Get("X-Experience-API-Version") != "2.0.0" {
+		t.Errorf("unknown resource: %d %v", r.status, r.header)
+	}
+}
+
+// xAPI 2.0 takes an Agent or an identified Group as the agent parameter of
+// the State, Agent Profile and Agents resources; 1.0.3 an Agent only.
+func TestConformanceGroupAgentParameter(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		l := newLRS(t, db)
+		group := `{"objectType":"Group","name":"Team","mbox":"mailto:team@example.com"}`
+		anon := `{"objectType":"Group","member":[{"mbox":"mailto:a@example.com"}]}`
+		state := "/xapi/activities/state?" + q("activityId", "http://example.com/a", "stateId", "s", "agent", group)
+		profile := "/xapi/agents/profile?" + q("profileId", "p", "agent", group)
+		l.expect(204, l.do("PUT", state, `{"a":1}`))
+		l.expect(200, l.do("GET", state, nil))
+		l.expect(204, l.do("PUT", profile, `{"a":1}`))
+		l.expect(200, l.do("GET", profile, nil))
+		l.expect(200, l.do("GET", "/xapi/agents?"+q("agent", group), nil))
+		l.expect(400, l.do("GET", "/xapi/agents?"+q("agent", anon), nil))
+		l.expect(400, l.do("PUT", "/xapi/agents/profile?"+q("profileId", "p", "agent", anon), `{"a":1}`))
+		old := l.with("", "", "1.0.3")
+		old.expect(400, old.do("GET", state, nil))
+		old.expect(400, old.do("GET", "/xapi/agents?"+q("agent", group), nil))
+	})
+}

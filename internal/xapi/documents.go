@@ -83,7 +83,9 @@ func docRequest(req *request, kind docKind) (store.XAPIDocKey, bool, time.Time, 
 		if !ok {
 			return k, false, since, fail(http.StatusBadRequest, "agent is required")
 		}
-		key, err := parseAgentParam(a[0], false)
+		// xAPI 2.0 keeps documents for identified Groups too (4.1.6.2,
+		// 4.1.6.5); 1.0.3 only for Agents.
+		key, err := parseAgentParam(a[0], req.v == V200)
 		if err != nil {
 			return k, false, since, err
 		}

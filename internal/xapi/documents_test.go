@@ -88,8 +88,10 @@ func TestDocuments(t *testing.T) {
 		if len(ids) != 1 {
 			t.Fatalf("agent profile ids %v", ids)
 		}
-		// Groups are not agents here.
-		l.expect(400, l.do("GET", "/xapi/agents/profile?"+q("agent", `{"objectType":"Group","mbox":"mailto:g@example.com"}`), nil))
+		// Under 1.0.3 a Group is no agent here (2.0 takes identified
+		// Groups: TestConformanceGroupAgentParameter).
+		v1 := l.with("", "", "1.0.3")
+		v1.expect(400, v1.do("GET", "/xapi/agents/profile?"+q("agent", `{"objectType":"Group","mbox":"mailto:g@example.com"}`), nil))
 		// Agents resource: a Person object.
 		var person map[string]any
 		l.expect(200, l.do("GET", "/xapi/agents?"+q("agent", agent), nil)).json(t, &person)

@@ -83,6 +83,12 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	}
 	req := &request{ctx: r.Context(), w: w, r: r, method: r.Method, header: r.Header.Clone()}
 	req.resource = strings.TrimSuffix(strings.TrimPrefix(r.URL.Path, Prefix), "/")
+	if req.resource == "/statements" {
+		// Every answer of the statement resource carries it, whatever the
+		// status, also when the request fails before it reaches the
+		// resource (version, credentials).
+		w.Header().Set("X-Experience-API-Consistent-Through", time.Now().UTC().Format("2006-01-02T15:04:05.000000Z"))
+	}
 	err := h.serve(req)
 	if err != nil {
 		h.writeError(req, err)
