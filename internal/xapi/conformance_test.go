@@ -1,6 +1,11 @@
 package xapi_test
 
 import (
+	"crypto"
+	"crypto/rand"
+	"crypto/rsa"
+	"crypto/sha256"
+	"encoding/base64"
 	"encoding/json"
 	"net/http"
 	"strings"
@@ -504,8 +509,8 @@ func TestConformanceHeadersOnErrors(t *testing.T) {
 	noAuth.key = ""
 	bad := l.with("nobody", "wrong", "1.0.3")
 	for name, r := range map[string]resp{
-		"no credentials": noAuth.do("GET", "/xapi/statements", nil),
-		"bad credentials": bad.do("GET", "/xapi/statements", nil),
+		"no credentials":          noAuth.do("GET", "/xapi/statements", nil),
+		"bad credentials":         bad.do("GET", "/xapi/statements", nil),
 		"malformed Authorization": l.do("GET", "/xapi/statements", nil, "Authorization", "Basic:"+"Um9iQ0lzTm90OkFVc2VyT25UaGlzTFJT"),
 	} {
 		if r.status != 401 || r.header.Get("WWW-Authenticate") == "" || r.header.Get("X-Experience-API-Version") == "" {
@@ -545,4 +550,46 @@ func TestConformanceGroupAgentParameter(t *testing.T) {
 		old.expect(400, old.do("GET", state, nil))
 		old.expect(400, old.do("GET", "/xapi/agents?"+q("agent", group), nil))
 	})
+}
+
+// Signed statements as the conformance suite sends them: a JWS without a
+// certificate, headers without a space after the colon, a preamble CRLF and
+// no CRLF after the closing boundary.
+func TestConformanceSignedStatements(t *testing.T) {
+	l := newLRS(t, storetest.SQLite(t)).with("", "", "1.0.3")
+	key, _ := rsa.GenerateKey(rand.Reader, 2048)
+	post := func(payload string, alg, ct string) resp {
+		s := stmt()
+		delete(s, "result")
+		var p map[string]any
+		_ = json.Unmarshal([]byte(payload), &p)
+		if p != nil {
+			s = p
+		}
+		hb, _ := json.Marshal(map[string]any{"alg": alg})
+		in := base64.RawURLEncoding.EncodeToString(hb) + "." + base64.RawURLEncoding.EncodeToString([]byte(payload))
+		sum := sha256.Sum256([]byte(in))
+		sig, _ := rsa.SignPKCS1v15(rand.Reader, key, crypto.SHA256, sum[:])
+		jws := in + "." + base64.RawURLEncoding.EncodeToString(sig)
+		s["attachments"] = []any{map[string]any{"usageType": "http://adlnet.gov/expapi/attachments/signature",
+			"display": map[string]any{"en-US": "Signed by the Test Suite"}, "description": map[string]any{"en-US": "Signed by the Test Suite"},
+			"contentType": ct, "length": len(jws), "sha2": sha([]byte(jws))}}
+		b, _ := json.Marshal(s)
+		const boundary = "-------------1234567"
+		body := "\r\n--" + boundary + "\r\nContent-Type:application/json\r\n\r\n" + string(b) +
+			"\r\n--" + boundary + "\r\nContent-Type:" + ct + "\r\nContent-Transfer-Encoding:binary\r\nX-Experience-API-Hash:" + sha([]byte(jws)) + "\r\n\r\n" + jws +
+			"\r\n--" + boundary + "--"
+		return l.do("POST", "/xapi/statements", []byte(body), "Content-Type", "multipart/mixed; boundary="+boundary)
+	}
+	payload := func() string {
+		s := stmt()
+		delete(s, "result")
+		b, _ := json.Marshal(s)
+		return string(b)
+	}
+	l.expect(200, post(payload(), "RS256", "application/octet-stream"))
+	l.expect(400, post(payload(), "RS256", "text/plain; charset=ascii"))
+	l.expect(400, post(payload(), "HS256", "application/octet-stream"))
+	broken := strings.Replace(payload(), `"`, `'`, 1)
+	l.expect(400, post(broken, "RS256", "application/octet-stream"))
 }
