@@ -421,6 +421,18 @@ func TestOwnActivitiesBecomeStatements(t *testing.T) {
 		if obj["id"] != xapi.ActivityIRI("items", it.ID) || obj["definition"].(map[string]any)["type"] != xapi.TypeLesson {
 			t.Fatalf("statement object %v", obj)
 		}
+		// A course completed with its certificate link, too.
+		courses, _ := db.LearningItems(ctx, hofman.ID, store.ItemFilter{Type: catalogue.OpenCourse, Status: []catalogue.Status{catalogue.Published}, Limit: 1})
+		if len(courses) == 0 {
+			t.Fatal("no open course in the demo")
+		}
+		if code, body := b.post("/learning/items/"+courses[0].ID+"/complete", url.Values{"proof_url": {"https://example.org/certificate/42"}}); code != http.StatusSeeOther {
+			t.Fatalf("complete course: %d %s", code, excerpt(body))
+		}
+		rec, _ = xapi.PersonStatements(ctx, db, hofman.ID, jan.ID, "", 1)
+		if !strings.Contains(string(rec[0]), xapi.ActivityIRI("items", courses[0].ID)) || !strings.Contains(string(rec[0]), xapi.TypeCourse) {
+			t.Fatalf("course completion not recorded: %s", rec[0])
+		}
 		evs, _ := db.Evidence(ctx, hofman.ID, store.EvidenceFilter{PersonID: jan.ID, CompetenceID: comps[0].ID})
 		for _, e := range evs {
 			if strings.HasPrefix(e.Note, "xAPI statement") {

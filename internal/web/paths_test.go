@@ -14,6 +14,7 @@ import (
 	"github.com/bakenhq/baken/internal/store"
 	"github.com/bakenhq/baken/internal/store/storetest"
 	"github.com/bakenhq/baken/internal/tenancy"
+	"github.com/bakenhq/baken/internal/xapi"
 )
 
 // L&D makes a path of two items towards a role, with validation; an
@@ -86,6 +87,10 @@ func TestLearningPathWithValidation(t *testing.T) {
 		}
 		if code, _ := op.post("/learning/paths/"+pathID+"/complete", url.Values{}); code != http.StatusSeeOther {
 			t.Fatalf("ask for validation: %d", code)
+		}
+		// Finishing the path is in Jan's learning record (issue 7).
+		if rec, _ := xapi.PersonStatements(ctx, db, hofman.ID, jan.ID, "", 1); len(rec) != 1 || !strings.Contains(string(rec[0]), xapi.ActivityIRI("items", pathID)) {
+			t.Fatalf("finished path not in the learning record: %s", rec)
 		}
 		// Jan may not validate himself; his team lead may.
 		if code, _ := op.post("/learning/paths/"+pathID+"/validate", url.Values{"person_id": {jan.ID}}); code != http.StatusForbidden {

@@ -14,6 +14,7 @@ import (
 	"github.com/bakenhq/baken/internal/project"
 	"github.com/bakenhq/baken/internal/store"
 	"github.com/bakenhq/baken/internal/store/storetest"
+	"github.com/bakenhq/baken/internal/xapi"
 	"github.com/bakenhq/baken/internal/tenancy"
 )
 
@@ -116,6 +117,10 @@ func TestLearningByDoingJourney(t *testing.T) {
 		cs, _ := db.Contributions(ctx, hofman.ID, store.ContributionFilter{ProjectID: pid})
 		if len(cs) != 1 || cs[0].Status != project.AwaitingValidation {
 			t.Fatalf("contributions = %+v", cs)
+		}
+		// The confirmed work is in Jan's learning record (issue 7).
+		if rec, _ := xapi.PersonStatements(ctx, db, hofman.ID, jan, "", 1); len(rec) != 1 || !strings.Contains(string(rec[0]), "Trillingen spindel Hermle — Spanmiddelen onderhouden") {
+			t.Fatalf("confirmed work not in the learning record: %s", rec)
 		}
 		lead := newBrowser(t, srv)
 		lead.signIn("henk.smit@hofman.example", demo.Password)
