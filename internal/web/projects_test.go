@@ -14,8 +14,8 @@ import (
 	"github.com/bakenhq/baken/internal/project"
 	"github.com/bakenhq/baken/internal/store"
 	"github.com/bakenhq/baken/internal/store/storetest"
-	"github.com/bakenhq/baken/internal/xapi"
 	"github.com/bakenhq/baken/internal/tenancy"
+	"github.com/bakenhq/baken/internal/xapi"
 )
 
 var idIn = regexp.MustCompile(`/(?:projects|lessons|reflections)/([0-9a-f-]{36})`)
