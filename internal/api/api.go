@@ -60,7 +60,10 @@ type route struct {
 	Path   string // a net/http ServeMux path pattern, e.g. /api/v1/sites/{id}
 	Public bool   // served without a token
 	Body   bool   // takes a JSON body (Content-Type and size are checked)
-	h      handlerFunc
+	// Multipart also takes a multipart/form-data body (with a file), under
+	// its own size limit; the handler reads it.
+	Multipart bool
+	h         handlerFunc
 }
 
 // Pattern is the ServeMux pattern of the route.
@@ -127,7 +130,8 @@ func (s *server) routes() []route {
 
 		{Method: "GET", Path: Prefix + "/people/{id}/levels", h: s.getPersonLevels},
 		{Method: "GET", Path: Prefix + "/people/{id}/evidence", h: s.listPersonEvidence},
-		{Method: "POST", Path: Prefix + "/people/{id}/evidence", Body: true, h: s.addPersonEvidence},
+		{Method: "POST", Path: Prefix + "/people/{id}/evidence", Body: true, Multipart: true, h: s.addPersonEvidence},
+		{Method: "GET", Path: Prefix + "/people/{id}/evidence/{evidence_id}/attachment", h: s.getEvidenceAttachment},
 		{Method: "GET", Path: Prefix + "/competences", h: s.listCompetences},
 		{Method: "GET", Path: Prefix + "/role-profiles", h: s.listRoleProfiles},
 		{Method: "GET", Path: Prefix + "/matrix", h: s.getMatrix},
@@ -177,7 +181,12 @@ func (s *server) wrap(rt route) http.Handler {
 			s.writeError(w, r, err)
 			return
 		}
-		if rt.Body {
+		if rt.Body && rt.Multipart && isMultipart(r) {
+			if err := checkMultipart(w, r); err != nil {
+				s.writeError(w, r, err)
+				return
+			}
+		} else if rt.Body {
 			if err := checkBody(w, r); err != nil {
 				s.writeError(w, r, err)
 				return

@@ -169,20 +169,21 @@ func (s *server) getPersonLevels(w http.ResponseWriter, r *http.Request, p calle
 }
 
 type evidenceJSON struct {
-	ID           string     `json:"id"`
-	CompetenceID string     `json:"competence_id"`
-	Level        int        `json:"level"`
-	Kind         string     `json:"kind"`
-	RecordedBy   string     `json:"recorded_by,omitempty"`
-	RecordedAt   time.Time  `json:"recorded_at"`
-	ValidUntil   *time.Time `json:"valid_until,omitempty"`
-	Note         string     `json:"note"`
-	CampaignID   string     `json:"campaign_id,omitempty"`
+	ID           string          `json:"id"`
+	CompetenceID string          `json:"competence_id"`
+	Level        int             `json:"level"`
+	Kind         string          `json:"kind"`
+	RecordedBy   string          `json:"recorded_by,omitempty"`
+	RecordedAt   time.Time       `json:"recorded_at"`
+	ValidUntil   *time.Time      `json:"valid_until,omitempty"`
+	Note         string          `json:"note"`
+	CampaignID   string          `json:"campaign_id,omitempty"`
+	Attachment   *attachmentJSON `json:"attachment,omitempty"`
 }
 
 func evidenceOut(e *competence.Evidence) evidenceJSON {
 	return evidenceJSON{ID: e.ID, CompetenceID: e.CompetenceID, Level: e.Level, Kind: string(e.Kind), RecordedBy: e.RecordedBy,
-		RecordedAt: ts(e.RecordedAt), ValidUntil: optTime(e.ValidUntil), Note: e.Note, CampaignID: e.CampaignID}
+		RecordedAt: ts(e.RecordedAt), ValidUntil: optTime(e.ValidUntil), Note: e.Note, CampaignID: e.CampaignID, Attachment: attachmentOut(e)}
 }
 
 // listPersonEvidence: GET /people/{id}/evidence?competence_id=, newest first.
@@ -224,14 +225,21 @@ type evidenceInput struct {
 // addPersonEvidence: POST /people/{id}/evidence. A person self-assesses;
 // their team lead (or L&D) validates; assessors assess; L&D, assessors and
 // the team lead record learning, quiz, lab, project and certificate
-// results. Answers the stored evidence with 201.
+// results. Answers the stored evidence with 201. A multipart/form-data
+// body carries the same fields and a file named attachment.
 func (s *server) addPersonEvidence(w http.ResponseWriter, r *http.Request, p caller) error {
 	person, isSelf, leads, err := s.personFor(r, p)
 	if err != nil {
 		return err
 	}
 	var in evidenceInput
-	if err := decode(r, &in); err != nil {
+	var att *competence.Attachment
+	if isMultipart(r) {
+		att, err = evidenceFromMultipart(r, &in)
+	} else {
+		err = decode(r, &in)
+	}
+	if err != nil {
 		return err
 	}
 	if in.Level == nil {
@@ -244,7 +252,7 @@ func (s *server) addPersonEvidence(w http.ResponseWriter, r *http.Request, p cal
 	if err := competence.CanRecord(p.Principal, kind, isSelf, leads); err != nil {
 		return err
 	}
-	e := &competence.Evidence{PersonID: person.ID, CompetenceID: in.CompetenceID, Level: *in.Level, Kind: kind, RecordedBy: p.PersonID, Note: in.Note}
+	e := &competence.Evidence{PersonID: person.ID, CompetenceID: in.CompetenceID, Level: *in.Level, Kind: kind, RecordedBy: p.PersonID, Note: in.Note, Attachment: att}
 	if in.ValidUntil != nil {
 		e.ValidUntil = in.ValidUntil.UTC()
 	}

@@ -2,6 +2,7 @@ package web
 
 import (
 	"net/http"
+	"sort"
 	"strings"
 	"time"
 
@@ -13,12 +14,59 @@ import (
 
 type campaignsView struct {
 	compPage
-	List        []*competence.Campaign
-	Mine        []*competence.Campaign
-	Teams       []*tenancy.Team
-	Sites       []*tenancy.Site
-	Competences []*competence.Competence
-	Form        *competence.Campaign
+	List         []*competence.Campaign
+	Mine         []*competence.Campaign
+	Teams        []*tenancy.Team
+	Sites        []*tenancy.Site
+	Competences  []*competence.Competence
+	Form         *competence.Campaign
+	PeopleByTeam []peopleGroup // for scoping a campaign to named people
+	Chosen       map[string]bool
+}
+
+// peopleGroup is one team's people in the campaign form's people picker.
+type peopleGroup struct {
+	Team   string
+	People []*tenancy.Person
+}
+
+// pickablePeople lists the organisation's active people grouped by team
+// (teams by name, people without a team last), paging through the store.
+func (s *Server) pickablePeople(r *http.Request) ([]peopleGroup, error) {
+	active := true
+	var all []*tenancy.Person
+	for off := 0; off < 20000; off += 500 {
+		ps, _, err := s.db.People(r.Context(), From(r).Org.ID, tenancy.PeopleFilter{Active: &active, Limit: 500, Offset: off})
+		if err != nil {
+			return nil, err
+		}
+		all = append(all, ps...)
+		if len(ps) < 500 {
+			break
+		}
+	}
+	byTeam := map[string]*peopleGroup{}
+	var out []peopleGroup
+	var order []string
+	for _, p := range all {
+		g := byTeam[p.TeamName]
+		if g == nil {
+			g = &peopleGroup{Team: p.TeamName}
+			byTeam[p.TeamName] = g
+			order = append(order, p.TeamName)
+		}
+		g.People = append(g.People, p)
+	}
+	sort.Slice(order, func(i, j int) bool {
+		if (order[i] == "") != (order[j] == "") {
+			return order[j] == ""
+		}
+		return order[i] < order[j]
+	})
+	for _, t := range order {
+		out = append(out, *byTeam[t])
+	}
+	return out, nil
 }
 
 func (s *Server) campaignsPage(w http.ResponseWriter, r *http.Request) {
@@ -44,6 +92,14 @@ func (s *Server) renderCampaigns(w http.ResponseWriter, r *http.Request, status 
 		v.Teams, _ = s.db.Teams(ctx, st.Org.ID, "")
 		v.Sites, _ = s.db.Sites(ctx, st.Org.ID)
 		v.Competences, _, _ = s.db.Competences(ctx, st.Org.ID, competence.Filter{Limit: 1000})
+		if v.PeopleByTeam, err = s.pickablePeople(r); err != nil {
+			s.Fail(w, r, err)
+			return
+		}
+		v.Chosen = map[string]bool{}
+		for _, id := range form.PersonIDs {
+			v.Chosen[id] = true
+		}
 	}
 	if ferr != nil {
 		v.Error, v.FieldErrors = s.Message(r, ferr), s.FieldErrors(r, ferr)
@@ -54,7 +110,7 @@ func (s *Server) renderCampaigns(w http.ResponseWriter, r *http.Request, status 
 func (s *Server) createCampaign(w http.ResponseWriter, r *http.Request) {
 	st := From(r)
 	c := &competence.Campaign{Name: r.FormValue("name"), TeamID: r.FormValue("team"), SiteID: r.FormValue("site"),
-		CompetenceIDs: r.Form["competence"], CreatedBy: st.Principal.PersonID}
+		PersonIDs: r.Form["person"], CompetenceIDs: r.Form["competence"], CreatedBy: st.Principal.PersonID}
 	d, err := formDate(r, "deadline")
 	c.Deadline = d
 	if err == nil {
@@ -229,7 +285,7 @@ func (s *Server) renderReview(w http.ResponseWriter, r *http.Request, status int
 		v.Rows = append(v.Rows, row)
 	}
 	if ferr != nil {
-		v.Error = s.Message(r, ferr)
+		v.Error, v.FieldErrors = s.Message(r, ferr), s.FieldErrors(r, ferr)
 	}
 	s.Render(w, r, status, "comp_review.html", v)
 }
@@ -267,8 +323,26 @@ func (s *Server) saveReview(w http.ResponseWriter, r *http.Request) {
 			}
 			lvl = lvl*10 + int(ch-'0')
 		}
-		evs = append(evs, &competence.Evidence{PersonID: me, CompetenceID: id, Level: lvl, Kind: competence.SelfAssessment,
-			RecordedBy: me, CampaignID: c.ID, Note: r.FormValue("note_" + id)})
+		e := &competence.Evidence{PersonID: me, CompetenceID: id, Level: lvl, Kind: competence.SelfAssessment,
+			RecordedBy: me, CampaignID: c.ID, Note: r.FormValue("note_" + id)}
+		// A photo of the work or a certificate scan goes with the answer.
+		att, err := formAttachment(r, "attachment_"+id)
+		if err != nil {
+			s.renderReview(w, r, Status(err), err)
+			return
+		}
+		e.Attachment = att
+		evs = append(evs, e)
+	}
+	for _, id := range c.CompetenceIDs {
+		if strings.TrimSpace(r.FormValue("level_"+id)) != "" {
+			continue
+		}
+		if att, _ := formAttachment(r, "attachment_"+id); att != nil {
+			err := core.Invalid("attachment_"+id, "choose a level to go with the file")
+			s.renderReview(w, r, Status(err), err)
+			return
+		}
 	}
 	if err := s.db.AddEvidenceBatch(ctx, st.Org.ID, evs); err != nil {
 		s.renderReview(w, r, Status(err), err)

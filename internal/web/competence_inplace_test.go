@@ -1,9 +1,11 @@
 package web_test
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"io"
+	"mime/multipart"
 	"net/http"
 	"net/url"
 	"strings"
@@ -113,6 +115,101 @@ func TestMatrixInPlace(t *testing.T) {
 		ttu.get("/")
 		if code, _ := ttu.postJSON("/matrix/cell", url.Values{"p": {janID}, "c": {cid}, "level": {"1"}}); code != http.StatusNotFound {
 			t.Fatalf("other organisation: %d", code)
+		}
+	})
+}
+
+// postFiles posts fields and files (field → name, content) as a form
+// with enctype multipart/form-data.
+func (b *browser) postFiles(path string, fields map[string]string, files map[string][2]string) (int, string) {
+	b.t.Helper()
+	var buf bytes.Buffer
+	mw := multipart.NewWriter(&buf)
+	_ = mw.WriteField("csrf", b.csrf)
+	for k, v := range fields {
+		_ = mw.WriteField(k, v)
+	}
+	for k, f := range files {
+		fw, _ := mw.CreateFormFile(k, f[0])
+		_, _ = fw.Write([]byte(f[1]))
+	}
+	_ = mw.Close()
+	res, err := b.c.Post(b.base+path, mw.FormDataContentType(), &buf)
+	if err != nil {
+		b.t.Fatal(err)
+	}
+	defer res.Body.Close()
+	body, _ := io.ReadAll(res.Body)
+	return res.StatusCode, string(body)
+}
+
+// TestCampaignPeopleAndUpload: L&D scopes a campaign to named people from
+// the picker (no team, no site); one of them self-assesses with a photo
+// of the work, which then shows in the evidence; a file without a level,
+// or of the wrong kind, is refused and stores nothing.
+func TestCampaignPeopleAndUpload(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		ctx := context.Background()
+		srv := demoServer(t, db)
+		org, _ := db.OrganisationBySlug(ctx, "hofman")
+		janID, _ := db.PersonIDByEmployeeNumber(ctx, org.ID, "1001")
+		_, fleurID, _ := db.PersonIDByEmail(ctx, "fleur.kok@hofman.example")
+		vca, _, _ := db.Competences(ctx, org.ID, competence.Filter{Query: "VCA"})
+		if len(vca) != 1 {
+			t.Fatalf("demo VCA: %d", len(vca))
+		}
+		hr := newBrowser(t, srv)
+		hr.signIn("marloes.bakker@hofman.example", demo.Password)
+		code, body := hr.get("/campaigns")
+		if code != 200 || !strings.Contains(body, `id="people-list"`) || !strings.Contains(body, `name="person" value="`+janID+`"`) || !strings.Contains(body, "CNC-verspanen</legend>") {
+			t.Fatalf("campaign form without the people picker: %d", code)
+		}
+		code, _ = hr.post("/campaigns", url.Values{"name": {"VCA-herhaling"}, "person": {janID, fleurID}, "competence": {vca[0].ID}, "deadline": {"2027-01-15"}})
+		if code != http.StatusSeeOther {
+			t.Fatalf("campaign for named people: %d", code)
+		}
+		var camp *competence.Campaign
+		cs, _ := db.Campaigns(ctx, org.ID, "")
+		for _, c := range cs {
+			if c.Name == "VCA-herhaling" {
+				camp, _ = db.Campaign(ctx, org.ID, c.ID)
+			}
+		}
+		if camp == nil || len(camp.PersonIDs) != 2 || camp.TeamID != "" || camp.SiteID != "" {
+			t.Fatalf("campaign scoped to people: %+v", camp)
+		}
+		// Someone of another organisation cannot be put in the scope.
+		if code, _ := hr.post("/campaigns", url.Values{"name": {"x"}, "person": {"01a21c1d-0000-7000-8000-000000000000"}, "competence": {vca[0].ID}, "deadline": {"2027-01-15"}}); code != http.StatusUnprocessableEntity {
+			t.Fatalf("unknown person in scope: %d", code)
+		}
+
+		jan := newBrowser(t, srv)
+		jan.signIn("1001", "1234")
+		review := "/campaigns/" + camp.ID + "/review"
+		if code, body := jan.get(review); code != 200 || !strings.Contains(body, `enctype="multipart/form-data"`) || !strings.Contains(body, `name="attachment_`+vca[0].ID+`"`) {
+			t.Fatalf("review form without upload: %d", code)
+		}
+		png := "\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x01\x00\x00\x00\x01\x08\x06\x00\x00\x00\x1f\x15\xc4\x89"
+		if code, _ := jan.postFiles(review, nil, map[string][2]string{"attachment_" + vca[0].ID: {"pas.png", png}}); code != http.StatusUnprocessableEntity {
+			t.Fatalf("file without a level: %d", code)
+		}
+		jan.get(review)
+		if code, _ := jan.postFiles(review, map[string]string{"level_" + vca[0].ID: "2"}, map[string][2]string{"attachment_" + vca[0].ID: {"pas.txt", "not a picture"}}); code != http.StatusUnprocessableEntity {
+			t.Fatalf("text file: %d", code)
+		}
+		if evs, _ := db.Evidence(ctx, org.ID, store.EvidenceFilter{PersonID: janID, CampaignID: camp.ID}); len(evs) != 0 {
+			t.Fatalf("refused uploads stored evidence: %d", len(evs))
+		}
+		jan.get(review)
+		if code, body := jan.postFiles(review, map[string]string{"level_" + vca[0].ID: "2", "note_" + vca[0].ID: "pas verlengd"}, map[string][2]string{"attachment_" + vca[0].ID: {"pas.png", png}}); code != http.StatusSeeOther {
+			t.Fatalf("self-assessment with a photo: %d %.300s", code, body)
+		}
+		evs, _ := db.Evidence(ctx, org.ID, store.EvidenceFilter{PersonID: janID, CampaignID: camp.ID})
+		if len(evs) != 1 || evs[0].Attachment == nil || evs[0].Attachment.ContentType != "image/png" || evs[0].Kind != competence.SelfAssessment {
+			t.Fatalf("self-assessment evidence: %+v", evs)
+		}
+		if code, body := jan.get("/people/" + janID + "/skills"); code != 200 || !strings.Contains(body, "/evidence/"+evs[0].ID+"/attachment") {
+			t.Fatalf("the photo is not in Jan's timeline: %d", code)
 		}
 	})
 }

@@ -1,8 +1,47 @@
-// In-place validation in the skills matrix (issue 3). Progressive
-// enhancement only: without this file, or without <dialog>, every cell is
-// a link to its own validation page, which stays the fallback for
-// history, attachments and other kinds of evidence.
+// Competences (issue 3), progressive enhancement only.
 document.addEventListener('DOMContentLoaded', () => {
+  matrixEditor();
+  peoplePicker();
+});
+
+// peoplePicker filters the campaign form's people (a plain checkbox list
+// grouped by team without JavaScript) by name, job title or team, and says
+// how many are chosen.
+function peoplePicker() {
+  const list = document.getElementById('people-list');
+  const box = document.getElementById('people-filter');
+  const count = document.getElementById('people-count');
+  if (!list || !box || !count) return;
+  box.closest('.pick-filter').hidden = false;
+  count.hidden = false;
+  const boxes = Array.from(list.querySelectorAll('input[name=person]'));
+  const say = () => {
+    count.textContent = count.dataset.text.replace('%d', String(boxes.filter((b) => b.checked).length));
+  };
+  box.addEventListener('input', () => {
+    const q = box.value.trim().toLowerCase();
+    list.querySelectorAll('fieldset.pick-team').forEach((fs) => {
+      const team = fs.querySelector('legend').textContent.toLowerCase();
+      let any = false;
+      fs.querySelectorAll('label').forEach((l) => {
+        const show = !q || team.includes(q) || l.textContent.toLowerCase().includes(q);
+        l.hidden = !show;
+        any = any || show;
+      });
+      fs.hidden = !any;
+    });
+  });
+  // Enter in the filter would submit the whole form.
+  box.addEventListener('keydown', (ev) => { if (ev.key === 'Enter') ev.preventDefault(); });
+  list.addEventListener('change', say);
+  say();
+}
+
+// matrixEditor: in-place validation in the skills matrix. Without this
+// file, or without <dialog>, every cell is a link to its own validation
+// page, which stays the way to history, attachments and other kinds of
+// evidence.
+function matrixEditor() {
   const dlg = document.getElementById('cell-dialog');
   const table = document.querySelector('table.matrix');
   if (!dlg || !table || typeof dlg.showModal !== 'function' || !window.fetch) return;
@@ -96,4 +135,4 @@ document.addEventListener('DOMContentLoaded', () => {
     if (status) status.textContent = data.message || '';
     dlg.close();
   });
-});
+}
