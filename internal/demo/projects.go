@@ -117,6 +117,21 @@ func seedProjects(ctx context.Context, db *store.DB, c *Company) error {
 		}
 	}
 
+	// An open call that the recommendations put before the CNC team's
+	// people who still have to learn Heidenhain programming (Henk among
+	// them): "join this working group to grow in X".
+	heidenhain := &project.Project{TitleNL: "Werkgroep standaard Heidenhain-programma's", TitleEN: "Working group: standard Heidenhain programs",
+		GoalNL: "Eén bibliotheek van beproefde Heidenhain-cycli voor de flenzen, zodat elke operator een programma kan aanpassen zonder de programmeur.",
+		GoalEN: "One library of proven Heidenhain cycles for the flanges, so that every operator can adapt a program without the programmer.",
+		SiteID: c.Sites["Hengelo"].ID, OwnerID: ruud.ID, StartsOn: day(-7), EndsOn: day(84), CallOpen: true,
+		CallText: "Operators en teamleiders die Heidenhain willen leren programmeren: we schrijven de cycli samen, aan de machine."}
+	if id := comp("CNC programming (Heidenhain)"); id != "" {
+		heidenhain.Competences = []project.Competence{{CompetenceID: id, Level: 2}}
+	}
+	if err := db.CreateProject(ctx, org, heidenhain, "procesengineer (trekker)"); err != nil {
+		return err
+	}
+
 	// A closed 5S project on the welding floor: its work is evidence.
 	fiveS := &project.Project{TitleNL: "5S op de lasafdeling", TitleEN: "5S on the welding floor",
 		GoalNL: "Gereedschap vindbaar, werkplekken schoon en een vaste ronde elke vrijdag.", SiteID: c.Sites["Hengelo"].ID,

@@ -9,6 +9,7 @@ import (
 	"github.com/bakenhq/baken/internal/beacon"
 	"github.com/bakenhq/baken/internal/gap"
 	"github.com/bakenhq/baken/internal/i18n"
+	"github.com/bakenhq/baken/internal/project/projindex"
 	"github.com/bakenhq/baken/internal/recommend"
 )
 
@@ -77,7 +78,8 @@ type recView struct {
 	ItemID, Title, Type, Partner string
 	Minutes                      int
 	Reasons                      []string
-	Course                       bool // an open course: its page is under /learning/courses
+	Course                       bool   // an open course: its page is under /learning/courses
+	URL                          string // where it lives when not in the catalogue (a project)
 }
 
 // explain says in words why an item is recommended, e.g. "for Cobot cell
@@ -128,9 +130,21 @@ func (s *Server) recommendationsFor(ctx context.Context, orgID, personID, lang s
 			done[e.ItemID] = true
 		}
 	}
+	needs, now := recommend.Needs(rep), time.Now()
+	recs := rm.c.ForPerson(needs, done, now, n)
+	// Working groups with an open call compete on the same needs (issue 8).
+	if pc, err := s.projectCatalog(ctx, orgID, personID, rm.m); err != nil {
+		s.log.Warn("recommendations: projects", "err", err)
+	} else if pc != nil {
+		recs = recommend.Merge(n, recs, pc.ForPerson(needs, nil, now, n))
+	}
 	var out []recView
-	for _, r := range rm.c.ForPerson(recommend.Needs(rep), done, time.Now(), n) {
+	for _, r := range recs {
 		v := recView{ItemID: r.Item.ID, Title: r.Item.Title(lang), Type: r.Item.Type, Partner: r.Item.Partner, Minutes: r.Item.Minutes, Course: r.Item.Type == "open_course"}
+		if r.Item.Type == recommend.ProjectType {
+			// Its effort is a ranking figure, not a duration to show.
+			v.URL, v.Minutes = projindex.ProjectURL(r.Item.ID), 0
+		}
 		for i, reason := range r.Reasons {
 			if i == 2 {
 				break

@@ -9,8 +9,10 @@ import (
 
 	"github.com/bakenhq/baken/internal/competence"
 	"github.com/bakenhq/baken/internal/core"
+	"github.com/bakenhq/baken/internal/gap"
 	"github.com/bakenhq/baken/internal/project"
 	"github.com/bakenhq/baken/internal/project/projindex"
+	"github.com/bakenhq/baken/internal/recommend"
 	"github.com/bakenhq/baken/internal/search"
 	"github.com/bakenhq/baken/internal/store"
 	"github.com/bakenhq/baken/internal/tenancy"
@@ -589,4 +591,46 @@ func (s *Server) decideContribution(w http.ResponseWriter, r *http.Request) {
 	}
 	s.Flash(w, r, "proj.decided")
 	http.Redirect(w, r, safeNext(r.PostFormValue("next")), http.StatusSeeOther)
+}
+
+// projectCatalog returns the working groups with an open call that
+// personID could join (not their own, not ones they are in, applied to or
+// invited to), as recommendable items over the gap model's competences;
+// nil when there are none. Three queries, whatever the number.
+func (s *Server) projectCatalog(ctx context.Context, orgID, personID string, m *gap.Model) (*recommend.Catalog, error) {
+	comps, err := s.db.OpenCallCompetences(ctx, orgID)
+	if err != nil || len(comps) == 0 {
+		return nil, err
+	}
+	open, err := s.db.Projects(ctx, orgID, store.ProjectFilter{CallOpen: true, Limit: 1000})
+	if err != nil {
+		return nil, err
+	}
+	mine, err := s.db.Projects(ctx, orgID, store.ProjectFilter{MemberID: personID, Limit: 1000})
+	if err != nil {
+		return nil, err
+	}
+	skip := map[string]bool{}
+	for _, p := range mine {
+		skip[p.ID] = true
+	}
+	var items []recommend.Item
+	for _, p := range open {
+		if skip[p.ID] || p.OwnerID == personID {
+			continue
+		}
+		var outs []recommend.Outcome
+		for _, c := range comps[p.ID] {
+			if ci := m.CompIndex(c.CompetenceID); ci >= 0 {
+				outs = append(outs, recommend.Outcome{Comp: ci, Level: c.Level})
+			}
+		}
+		if len(outs) > 0 {
+			items = append(items, recommend.ProjectItem(p.ID, orgID, p.TitleNL, p.TitleEN, outs))
+		}
+	}
+	if len(items) == 0 {
+		return nil, nil
+	}
+	return recommend.NewCatalog(items), nil
 }
