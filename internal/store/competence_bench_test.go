@@ -437,3 +437,68 @@ func BenchmarkTeamMatrix(b *testing.B) {
 	b.ReportMetric(float64(b.Elapsed().Microseconds())/1000/float64(b.N), "ms/data")
 	b.ReportMetric(float64((cpuTime()-cpu0).Microseconds())/1000/float64(b.N), "cpu-ms/data")
 }
+
+// TestConcurrentEvidenceKeepsPacks records evidence for one person from
+// several goroutines at once (on PostgreSQL these are concurrent
+// transactions, as from several nodes): no pack loses an entry and the
+// maintained levels still equal a derivation from the evidence table.
+func TestConcurrentEvidenceKeepsPacks(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		ctx := context.Background()
+		org := &tenancy.Organisation{Kind: tenancy.Company, Name: "C", Slug: "conc-co"}
+		must(t, db.CreateOrganisation(ctx, org))
+		p := &tenancy.Person{Name: "Busy"}
+		must(t, db.CreatePerson(ctx, org.ID, p))
+		var comps []string
+		for i := 0; i < 4; i++ {
+			c := &competence.Competence{NameEN: fmt.Sprintf("C%d", i)}
+			must(t, db.CreateCompetence(ctx, org.ID, c))
+			comps = append(comps, c.ID)
+		}
+		var wg sync.WaitGroup
+		errs := make(chan error, 4*15)
+		for g := 0; g < 4; g++ {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				for i := 0; i < 15; i++ {
+					errs <- db.AddEvidence(ctx, org.ID, &competence.Evidence{PersonID: p.ID, CompetenceID: comps[(g+i)%4], Level: 1 + (g+i)%4, Kind: competence.Validation})
+				}
+			}()
+		}
+		wg.Wait()
+		close(errs)
+		for err := range errs {
+			must(t, err)
+		}
+		packs := evidencePacks(t, db, org.ID)
+		if n := len(packs[p.ID]) / 102; n != 4*15 { // 102 bytes an entry without expiry
+			t.Fatalf("pack holds %d entries, want %d", n, 4*15)
+		}
+		_, err := db.RebuildEvidencePacks(ctx, org.ID)
+		must(t, err)
+		samePacks(t, "rebuilt", evidencePacks(t, db, org.ID), packs)
+		now := time.Now().UTC()
+		maintained, err := db.CurrentLevels(ctx, org.ID, store.LevelFilter{}, now)
+		must(t, err)
+		direct, err := db.DeriveCurrentLevelsFromEvidence(ctx, org.ID, now)
+		must(t, err)
+		if len(maintained) != len(direct) {
+			t.Fatalf("maintained %d levels, derived %d", len(maintained), len(direct))
+		}
+		for i := range direct {
+			if m, d := maintained[i], direct[i]; m.CompetenceID != d.CompetenceID || m.Level != d.Level || m.EvidenceID != d.EvidenceID {
+				t.Fatalf("maintained %+v\nderived %+v", m, d)
+			}
+		}
+		mx, err := db.Matrix(ctx, org.ID, store.MatrixQuery{PersonIDs: []string{p.ID}, CompetenceIDs: comps}, now)
+		must(t, err)
+		for j, c := range mx.Competences {
+			for _, d := range direct {
+				if d.CompetenceID == c.ID && mx.Cells[0][j].Level != d.Level {
+					t.Fatalf("matrix cell %s level %d, derived %d", c.ID, mx.Cells[0][j].Level, d.Level)
+				}
+			}
+		}
+	})
+}

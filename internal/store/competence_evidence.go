@@ -158,7 +158,11 @@ func (db *DB) RefreshExpired(ctx context.Context, orgID string, now time.Time) (
 		return 0, nil
 	}
 	err := db.Tx(ctx, func(tx *sql.Tx) error {
-		rows, err := tx.QueryContext(ctx, `SELECT person_id, competence_id FROM current_levels WHERE org_id = $1 AND next_change IS NOT NULL AND next_change <= $2`, orgID, T(now))
+		// In person order: each person's evidence pack is locked (on
+		// PostgreSQL) in the same order as AddEvidenceBatch locks them, so
+		// the two cannot deadlock.
+		rows, err := tx.QueryContext(ctx, `SELECT person_id, competence_id FROM current_levels WHERE org_id = $1 AND next_change IS NOT NULL AND next_change <= $2
+			ORDER BY person_id, competence_id`, orgID, T(now))
 		if err != nil {
 			return db.Err(err)
 		}
