@@ -149,6 +149,12 @@ func TestConformanceStatementResource(t *testing.T) {
 			if _, err := time.Parse(time.RFC3339Nano, r.header.Get("X-Experience-API-Consistent-Through")); err != nil {
 				t.Errorf("%s: Consistent-Through on 400: %q", ver, r.header.Get("X-Experience-API-Consistent-Through"))
 			}
+			// XAPI-00012: parameter values are validated like statement
+			// values.
+			for _, p := range []string{"statementId=wrong", "voidedStatementId=wrong", "agent=wrong", "verb=not.a.valid.iri.com/verb",
+				"activity=not.a.valid.iri.com/activity", "registration=wrong", "since=wrong", "limit=-1", "format=all", "ascending=yes"} {
+				l.expect(400, l.do("GET", "/xapi/statements?"+p, nil))
+			}
 			// XAPI-00151/00150: statementId or voidedStatementId with
 			// anything but format and attachments.
 			for _, p := range []string{"agent=" + urlq(`{"mbox":"mailto:jan@example.com"}`), "verb=http://x.example/v", "activity=http://x.example/a",
@@ -438,16 +444,27 @@ func TestConformanceDataTypes(t *testing.T) {
 		{"actor.mbox", map[string]any{"key": "value"}, 400}, {"actor.objectType", 123, 400}, {"actor.name", 123, 400},
 		{"actor.objectType", `"objectType": "Agent"`, 400},
 		{"actor.account", map[string]any{"homePage": "ab=c://should.fail.com", "name": "x"}, 400},
-		{"actor.account", map[string]any{"name": "x"}, 400}, {"actor.account", map[string]any{"homePage": "http://example.com"}, 400},
+		{"actor.account", map[string]any{"name": "x"}, 400}, {"actor.openid", "open.id.com/testUser", 400},
+		{"actor.account", map[string]any{"homePage": "homePage.com/testUser", "name": "123456"}, 400}, {"actor.account", map[string]any{"homePage": "http://example.com"}, 400},
 		{"verb.id", "ab=c://should.fail.com", 400}, {"verb.display", map[string]any{"a12345": "attended"}, 400},
 		{"verb.id", "http://adlnet.gov/expapi/verbs/voided", 400},
+		// XAPI-00011: IRIs without a scheme.
+		{"verb.id", "adlnet.gov/expapi/verbs/completed", 400}, {"object.id", "example.com/activities/x", 400},
+		{"object.definition.type", "adlnet.gov/expapi/activities/meeting", 400},
+		{"object.definition.moreInfo", "virtualmeeting.example.com/345256", 400},
+		{"object.definition.extensions", map[string]any{"not.valid.com/extension": 1234}, 400},
+		{"context.extensions", map[string]any{"example.com/extension/wrong": 1234}, 400},
+		{"result.extensions", map[string]any{"example.com/extension/wrong": 1234}, 400},
+		{"attachments", att("usageType", "example.com/attachment-usage/test"), 400}, {"attachments", att("fileUrl", "over.there.com/file.txt"), 400},
+		// XAPI-00002: numbers keep their precision.
+		{"result.score", map[string]any{"min": 0.12123434, "raw": 12.125, "max": 45.45, "scaled": 0.12123434}, 200},
 	}
 	storetest.Each(t, func(t *testing.T, db *store.DB) {
 		for _, ver := range []string{"1.0.3", "2.0.0"} {
 			l := newLRS(t, db).with("", "", ver)
 			for _, c := range cases {
 				s := edit(c.path, c.v)
-				if strings.HasPrefix(c.path, "actor.account") {
+				if strings.HasPrefix(c.path, "actor.account") || c.path == "actor.openid" {
 					delete(s["actor"].(map[string]any), "mbox")
 				}
 				if r := l.do("POST", "/xapi/statements", s); r.status != c.want {
@@ -592,4 +609,46 @@ func TestConformanceSignedStatements(t *testing.T) {
 	l.expect(400, post(payload(), "HS256", "application/octet-stream"))
 	broken := strings.Replace(payload(), `"`, `'`, 1)
 	l.expect(400, post(broken, "RS256", "application/octet-stream"))
+}
+
+// XAPI-00162: a query that matches a voided statement returns the
+// statements that target it (a StatementRef, the voiding statement), not the
+// voided statement itself, newest first.
+func TestConformanceVoidedTargets(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		for _, ver := range []string{"1.0.3", "2.0.0"} {
+			l := newLRS(t, db).with("", "", ver)
+			verb := "http://adlnet.gov/expapi/test/voided/target/" + core.NewID()
+			voided, voiding, ref := stmt(), stmt(), stmt()
+			voided["verb"] = map[string]any{"id": verb}
+			voiding["verb"] = map[string]any{"id": "http://adlnet.gov/expapi/verbs/voided"}
+			voiding["object"] = map[string]any{"objectType": "StatementRef", "id": voided["id"]}
+			ref["verb"] = map[string]any{"id": verb}
+			ref["object"] = map[string]any{"objectType": "StatementRef", "id": voided["id"]}
+			for _, s := range []map[string]any{voided, voiding, ref} {
+				l.expect(200, l.do("POST", "/xapi/statements", s))
+			}
+			var res result
+			l.expect(200, l.do("GET", "/xapi/statements?"+q("verb", verb), nil)).json(t, &res)
+			if len(res.Statements) != 2 || res.Statements[0]["id"] != ref["id"] || res.Statements[1]["id"] != voiding["id"] {
+				t.Errorf("%s: verb query: %v", ver, res.Statements)
+			}
+			res = result{}
+			l.expect(200, l.do("GET", "/xapi/statements?"+q("verb", verb, "limit", "1"), nil)).json(t, &res)
+			if len(res.Statements) != 1 || res.Statements[0]["id"] != ref["id"] || res.More == "" {
+				t.Errorf("%s: limit 1: %v %q", ver, res.Statements, res.More)
+			}
+			res = result{}
+			l.expect(200, l.do("GET", "/xapi/statements?"+q("verb", "http://adlnet.gov/expapi/verbs/voided", "until", time.Now().Add(time.Minute).UTC().Format(time.RFC3339Nano)), nil)).json(t, &res)
+			found := false
+			for _, s := range res.Statements {
+				found = found || s["id"] == voiding["id"]
+			}
+			if !found {
+				t.Errorf("%s: voiding statement not found by its verb", ver)
+			}
+			l.expect(404, l.do("GET", "/xapi/statements?statementId="+voided["id"].(string), nil))
+			l.expect(200, l.do("GET", "/xapi/statements?voidedStatementId="+voided["id"].(string), nil))
+		}
+	})
 }
