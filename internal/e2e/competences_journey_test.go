@@ -235,6 +235,17 @@ func TestCompetenceJourney(t *testing.T) {
 		t.Errorf("the cell editor's right edge is at %.0f px on a %d px phone", w, phoneWidth)
 	}
 	apptest.Screenshot(t, phone, "cell-dialog-phone")
+
+	// The organisation matrix on L&D's phone: grouped by site and team,
+	// and only the grid scrolls sideways.
+	lnd := apptest.NewTab(t, hr, phoneWidth, phoneHeight)
+	signIn(lnd, coordinator, demo.Password)
+	apptest.Open(t, lnd, s.URL+"/matrix?org=1")
+	apptest.NoHorizontalScroll(t, lnd, "organisation matrix")
+	if !apptest.Eval[bool](t, lnd, `(() => { const w = document.querySelector('.matrix-wrap'); return w.scrollWidth > w.clientWidth && document.querySelectorAll('table.matrix tr.group').length > 3 })()`) {
+		t.Error("the organisation matrix on a phone is not a sideways-scrolling grid grouped by site and team")
+	}
+	apptest.Screenshot(t, lnd, "org-matrix-phone")
 }
 
 func mustCNCTeam(t *testing.T, db *store.DB, orgID string) string {

@@ -259,6 +259,12 @@ func (cw *cellWriter) title(c *competence.Cell) string {
 // Status, unvalidated, expiring and pending project work each have a
 // symbol or text as well as a colour or outline.
 func (cw *cellWriter) write(b *strings.Builder, c *competence.Cell, personID, compID string, o gridOptions, pending bool) {
+	if o.Compact && c.Status == competence.NotRequired && c.Level == 0 && !pending {
+		// Most of an organisation matrix: nothing required, nothing known.
+		// A blank cell (the legend says so) keeps a 500 × 300 page small.
+		b.WriteString(`<td></td>`)
+		return
+	}
 	b.WriteString(`<td class="`)
 	b.WriteString(string(c.Status))
 	if c.Unvalidated() {
