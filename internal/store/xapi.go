@@ -5,31 +5,43 @@ import (
 	"crypto/sha256"
 	"database/sql"
 	"encoding/binary"
+	"errors"
 	"fmt"
 	"strings"
 	"sync"
 	"time"
+
+	"github.com/bakenhq/baken/internal/core"
 )
 
 // XAPIKey is one filter key of a statement: a kind (agents, verb,
 // activities, registration; named by internal/xapi), a value, and whether
 // the narrow form of the filter matches it (Direct). In a query, Direct
-// asks for the narrow form.
+// asks for the narrow form. Hash, when not zero, is XAPIKeyHash(Kind, Key)
+// computed ahead, so that the single writer does not have to.
 type XAPIKey struct {
 	Kind, Key string
 	Direct    bool
+	Hash      int64 `json:"-"`
 }
 
-// keyHash is the 64-bit key under which the index stores kind and key: the
-// first eight bytes of their SHA-256. Two different keys share a hash with
-// a probability of about 2^-64 per pair.
-func keyHash(kind, key string) int64 {
+// XAPIKeyHash is the 64-bit key under which the index stores kind and key:
+// the first eight bytes of their SHA-256. Two different keys share a hash
+// with a probability of about 2^-64 per pair.
+func XAPIKeyHash(kind, key string) int64 {
 	h := sha256.New()
 	h.Write([]byte(kind))
 	h.Write([]byte{0})
 	h.Write([]byte(key))
 	var sum [32]byte
 	return int64(binary.BigEndian.Uint64(h.Sum(sum[:0])))
+}
+
+func (k XAPIKey) hash() int64 {
+	if k.Hash != 0 {
+		return k.Hash
+	}
+	return XAPIKeyHash(k.Kind, k.Key)
 }
 
 // XAPIStatement is a stored statement with what the filters need.
@@ -58,20 +70,73 @@ type XAPITx struct {
 	tx    *sql.Tx
 	db    *DB
 	orgID string
+	org   int64 // xapi_orgs.num of orgID
+	// group is set when the transaction is shared by several writers (the
+	// SQLite group commit): their statements then run with contexts that
+	// are never cancelled, because interrupting SQLite in the middle of a
+	// write rolls back the whole transaction, the other writers' work too.
+	group bool
+	wrote bool // a write ran: a failure from here on needs a rollback
 }
 
-// XAPIWrite runs fn in one write transaction for orgID's LRS: all of it is
-// stored or none of it is.
-func (db *DB) XAPIWrite(ctx context.Context, orgID string, fn func(t *XAPITx) error) error {
-	if err := db.xapiPrepare(ctx); err != nil {
-		return err
+func (t *XAPITx) ctx(ctx context.Context) context.Context {
+	if t.group {
+		return context.WithoutCancel(ctx)
 	}
-	return db.Tx(ctx, func(tx *sql.Tx) error {
-		return fn(&XAPITx{tx: tx, db: db, orgID: orgID})
-	})
+	return ctx
 }
 
-// chunk splits n items into slices of at most size.
+// writing is ctx for the methods that write.
+func (t *XAPITx) writing(ctx context.Context) context.Context {
+	t.wrote = true
+	return t.ctx(ctx)
+}
+
+// xapiOrgs caches the number of each organisation in xapi_orgs.
+var xapiOrgs sync.Map // xapiOrgKey → int64
+
+type xapiOrgKey struct {
+	db    *DB
+	orgID string
+}
+
+// xapiOrg returns orgID's number in the filter index. With create it gives
+// the organisation one when it has none yet (its own small committed
+// write, before the statements' transaction); without, it returns 0 for an
+// organisation that has never stored a statement.
+func (db *DB) xapiOrg(ctx context.Context, orgID string, create bool) (int64, error) {
+	k := xapiOrgKey{db, orgID}
+	if n, ok := xapiOrgs.Load(k); ok {
+		return n.(int64), nil
+	}
+	var n int64
+	err := db.read.QueryRowContext(ctx, `SELECT num FROM xapi_orgs WHERE org_id = $1`, orgID).Scan(&n)
+	if errors.Is(err, sql.ErrNoRows) && create {
+		// Numbers are small (1, 2, …) so that index rows stay short; two
+		// nodes numbering an organisation at once collide on the unique
+		// constraint, and the loser tries again.
+		for attempt := 0; ; attempt++ {
+			// WHERE TRUE: without it SQLite reads ON CONFLICT as a join condition.
+			_, err = db.write.ExecContext(ctx, `INSERT INTO xapi_orgs (org_id, num) SELECT $1, COALESCE(MAX(num), 0) + 1 FROM xapi_orgs WHERE TRUE ON CONFLICT (org_id) DO NOTHING`, orgID)
+			if err == nil || attempt == 3 || !errors.Is(mapErr(db.engine, err), core.ErrConflict) {
+				break
+			}
+		}
+		if err == nil {
+			err = db.write.QueryRowContext(ctx, `SELECT num FROM xapi_orgs WHERE org_id = $1`, orgID).Scan(&n)
+		}
+	}
+	if errors.Is(err, sql.ErrNoRows) {
+		return 0, nil
+	}
+	if err != nil {
+		return 0, fmt.Errorf("xapi organisation: %w", db.Err(err))
+	}
+	xapiOrgs.Store(k, n)
+	return n, nil
+}
+
+// chunks splits n items into slices of at most size.
 func chunks(n, size int) [][2]int {
 	var out [][2]int
 	for i := 0; i < n; i += size {
@@ -87,6 +152,7 @@ func chunks(n, size int) [][2]int {
 // Existing returns the stored statements among ids (id → statement, body,
 // verb and ref only).
 func (t *XAPITx) Existing(ctx context.Context, ids []string) (map[string]*XAPIStatement, error) {
+	ctx = t.ctx(ctx)
 	out := map[string]*XAPIStatement{}
 	for _, c := range chunks(len(ids), 500) {
 		part := ids[c[0]:c[1]]
@@ -118,6 +184,7 @@ func (t *XAPITx) Existing(ctx context.Context, ids []string) (map[string]*XAPISt
 // Referencing returns the stored statements whose object is a
 // StatementRef to one of ids.
 func (t *XAPITx) Referencing(ctx context.Context, ids []string) ([]*XAPIStatement, error) {
+	ctx = t.ctx(ctx)
 	var out []*XAPIStatement
 	for _, c := range chunks(len(ids), 500) {
 		part := ids[c[0]:c[1]]
@@ -146,10 +213,9 @@ func (t *XAPITx) Referencing(ctx context.Context, ids []string) ([]*XAPIStatemen
 	return out, nil
 }
 
-// xapiStmts caches prepared multi-row INSERTs by (database, text). SQLite
-// resolves $N parameters by name, which costs time quadratic in their
-// number when a statement is parsed: rows therefore go in groups of a few
-// dozen through statements parsed once per connection and reused.
+// xapiStmts caches prepared multi-row INSERTs by (database, text), parsed
+// once per connection and reused: a multi-row INSERT with hundreds of
+// parameters costs more to parse than to run.
 var xapiStmts sync.Map // xapiStmtKey → *sql.Stmt
 
 type xapiStmtKey struct {
@@ -157,21 +223,27 @@ type xapiStmtKey struct {
 	sql string
 }
 
-// prepareShapes prepares the insert statements Insert uses, outside any
+// xapiPrepare prepares the insert statements Insert uses, outside any
 // transaction (on SQLite the write pool has one connection, which a
 // transaction holds).
 func (db *DB) xapiPrepare(ctx context.Context) error {
+	if _, ok := xapiStmts.Load(xapiStmtKey{db, shapeKeysMerge.texts[db.engine][0]}); ok {
+		return nil
+	}
 	if db.engine == SQLite {
 		// Multi-row inserts inside a transaction keep a statement journal;
 		// in memory it costs nothing, in a temporary file it doubles the
-		// writes. The pragma belongs to the connection, so it is set on
-		// every write (a no-op once set).
+		// writes. The pragma belongs to the connection (the write pool
+		// keeps its one connection for ever).
 		if _, err := db.write.ExecContext(ctx, `PRAGMA temp_store = MEMORY`); err != nil {
+			return fmt.Errorf("xapi temp_store: %w", err)
+		}
+		if _, err := db.write.ExecContext(ctx, `PRAGMA wal_autocheckpoint = 10000`); err != nil {
 			return fmt.Errorf("xapi temp_store: %w", err)
 		}
 	}
 	for _, sh := range xapiShapes {
-		for _, q := range []string{sh.qGroup, sh.qOne} {
+		for _, q := range sh.texts[db.engine] {
 			k := xapiStmtKey{db, q}
 			if _, ok := xapiStmts.Load(k); ok {
 				continue
@@ -188,24 +260,51 @@ func (db *DB) xapiPrepare(ctx context.Context) error {
 	return nil
 }
 
+// xapiShape is a multi-row INSERT of rows of width values, prepared for
+// each of groups rows (largest first; the last is 1).
 type xapiShape struct {
-	head, tail   string
-	width, group int
-	qGroup, qOne string
+	width  int
+	groups []int
+	texts  map[Engine][]string // per engine, per group
 }
 
-func newShape(head, tail string, width, group int) xapiShape {
-	return xapiShape{head, tail, width, group, multiValues(head, tail, width, group), multiValues(head, tail, width, 1)}
+// newShape prepares head VALUES … tail for both engines; sqlite, when not
+// empty, is SQLite's own head and tail.
+func newShape(head, tail string, sqlite [2]string, width int, groups ...int) *xapiShape {
+	sh := &xapiShape{width: width, groups: groups, texts: map[Engine][]string{}}
+	for _, e := range []Engine{SQLite, Postgres} {
+		h, t := head, tail
+		if e == SQLite && sqlite[0] != "" {
+			h, t = sqlite[0], sqlite[1]
+		}
+		for _, n := range groups {
+			sh.texts[e] = append(sh.texts[e], multiValues(e, h, t, width, n))
+		}
+	}
+	return sh
 }
 
 var (
-	shapeStatements = newShape(xapiInsertStatements, "", 8, 25)
-	shapeIndex      = newShape(xapiInsertIndex, " ON CONFLICT DO NOTHING", 5, 50)
-	shapeIndexMerge = newShape(xapiInsertIndex, " ON CONFLICT (org_id, kind, key_hash, seq) DO UPDATE SET direct = (xapi_statement_index.direct OR excluded.direct)", 5, 50)
-	xapiShapes      = []xapiShape{shapeStatements, shapeIndex, shapeIndexMerge}
+	shapeStatements = newShape(xapiInsertStatements, "", [2]string{}, 8, 32, 8, 1)
+	// SQLite: OR IGNORE rather than ON CONFLICT DO NOTHING. With no
+	// constraint left that can abort it, SQLite runs a multi-row insert
+	// without a statement journal (a copy of every index page it touches).
+	// The rows of new statements cannot be there already.
+	shapeKeys      = newShape(xapiInsertKeys, " ON CONFLICT DO NOTHING", [2]string{strings.Replace(xapiInsertKeys, "INSERT", "INSERT OR IGNORE", 1), ""}, 4, 128, 16, 1)
+	shapeKeysMerge = newShape(xapiInsertKeys, " ON CONFLICT (org, key_hash, seq) DO UPDATE SET direct = (xapi_keys.direct OR excluded.direct)", [2]string{}, 4, 16, 1)
+	xapiShapes     = []*xapiShape{shapeStatements, shapeKeys, shapeKeysMerge}
 )
 
-func multiValues(head, tail string, width, n int) string {
+const (
+	xapiInsertStatements = `INSERT INTO xapi_statements (org_id, id, seq, verb, ref_id, voided, credential_id, body)`
+	xapiInsertKeys       = `INSERT INTO xapi_keys (org, key_hash, seq, direct)`
+)
+
+// multiValues writes an INSERT of n rows. SQLite gets anonymous ?
+// parameters: it looks a numbered $N up by name, with a linear search for
+// every parameter, which made binding a 200-parameter insert cost more
+// than running it.
+func multiValues(e Engine, head, tail string, width, n int) string {
 	var b strings.Builder
 	b.WriteString(head)
 	b.WriteString(" VALUES ")
@@ -218,7 +317,11 @@ func multiValues(head, tail string, width, n int) string {
 			if c > 0 {
 				b.WriteByte(',')
 			}
-			fmt.Fprintf(&b, "$%d", r*width+c+1)
+			if e == SQLite {
+				b.WriteByte('?')
+			} else {
+				fmt.Fprintf(&b, "$%d", r*width+c+1)
+			}
 		}
 		b.WriteByte(')')
 	}
@@ -226,20 +329,22 @@ func multiValues(head, tail string, width, n int) string {
 	return b.String()
 }
 
-// multiInsert inserts rows of sh.width values: full groups through the
-// prepared multi-row statement, the rest row by row.
-func (t *XAPITx) multiInsert(ctx context.Context, sh xapiShape, args []any) error {
+// multiInsert inserts rows of sh.width values through the largest prepared
+// groups that fit.
+func multiInsert(ctx context.Context, db *DB, tx *sql.Tx, sh *xapiShape, args []any) error {
+	texts := sh.texts[db.engine]
 	rows := len(args) / sh.width
 	for i := 0; i < rows; {
-		n, q := sh.group, sh.qGroup
-		if rows-i < n {
-			n, q = 1, sh.qOne
+		g := 0
+		for sh.groups[g] > rows-i {
+			g++
 		}
-		st, ok := xapiStmts.Load(xapiStmtKey{t.db, q})
+		n := sh.groups[g]
+		st, ok := xapiStmts.Load(xapiStmtKey{db, texts[g]})
 		if !ok {
 			return fmt.Errorf("xapi: insert statement not prepared")
 		}
-		if _, err := t.tx.StmtContext(ctx, st.(*sql.Stmt)).ExecContext(ctx, args[i*sh.width:(i+n)*sh.width]...); err != nil {
+		if _, err := tx.StmtContext(ctx, st.(*sql.Stmt)).ExecContext(ctx, args[i*sh.width:(i+n)*sh.width]...); err != nil {
 			return err
 		}
 		i += n
@@ -247,32 +352,32 @@ func (t *XAPITx) multiInsert(ctx context.Context, sh xapiShape, args []any) erro
 	return nil
 }
 
-const (
-	xapiInsertStatements = `INSERT INTO xapi_statements (org_id, id, seq, verb, ref_id, voided, credential_id, body)`
-	xapiInsertIndex      = `INSERT INTO xapi_statement_index (org_id, kind, key_hash, seq, direct)`
-)
-
-// Insert stores new statements and their filter keys with multi-row
-// inserts. Errors: EConflict when an id is already stored.
-func (t *XAPITx) Insert(ctx context.Context, stmts []*XAPIStatement) error {
-	args := make([]any, 0, len(stmts)*8)
+func statementArgs(args []any, orgID string, stmts []*XAPIStatement) []any {
 	for _, s := range stmts {
 		var ref any
 		if s.RefID != "" {
 			ref = s.RefID
 		}
-		args = append(args, t.orgID, s.ID, s.Seq, s.Verb, ref, s.Voided, s.CredentialID, string(s.Body))
+		args = append(args, orgID, s.ID, s.Seq, s.Verb, ref, s.Voided, s.CredentialID, string(s.Body))
 	}
-	if err := t.multiInsert(ctx, shapeStatements, args); err != nil {
+	return args
+}
+
+// Insert stores new statements and their filter keys with multi-row
+// inserts. Errors: EConflict when an id is already stored.
+func (t *XAPITx) Insert(ctx context.Context, stmts []*XAPIStatement) error {
+	ctx = t.writing(ctx)
+	args := statementArgs(make([]any, 0, len(stmts)*8), t.orgID, stmts)
+	if err := multiInsert(ctx, t.db, t.tx, shapeStatements, args); err != nil {
 		return fmt.Errorf("xapi insert: %w", t.db.Err(err))
 	}
 	args = args[:0]
 	for _, s := range stmts {
 		for _, k := range s.Keys {
-			args = append(args, t.orgID, k.Kind, keyHash(k.Kind, k.Key), s.Seq, k.Direct)
+			args = append(args, t.org, k.hash(), s.Seq, k.Direct)
 		}
 	}
-	if err := t.multiInsert(ctx, shapeIndex, args); err != nil {
+	if err := multiInsert(ctx, t.db, t.tx, shapeKeys, args); err != nil {
 		return fmt.Errorf("xapi index: %w", t.db.Err(err))
 	}
 	return nil
@@ -281,11 +386,11 @@ func (t *XAPITx) Insert(ctx context.Context, stmts []*XAPIStatement) error {
 // AddKeys gives an already stored statement more filter keys (those of a
 // statement it references that arrived later).
 func (t *XAPITx) AddKeys(ctx context.Context, s *XAPIStatement, keys []XAPIKey) error {
-	args := make([]any, 0, len(keys)*5)
+	args := make([]any, 0, len(keys)*4)
 	for _, k := range keys {
-		args = append(args, t.orgID, k.Kind, keyHash(k.Kind, k.Key), s.Seq, k.Direct)
+		args = append(args, t.org, k.hash(), s.Seq, k.Direct)
 	}
-	if err := t.multiInsert(ctx, shapeIndexMerge, args); err != nil {
+	if err := multiInsert(t.writing(ctx), t.db, t.tx, shapeKeysMerge, args); err != nil {
 		return fmt.Errorf("xapi index: %w", t.db.Err(err))
 	}
 	return nil
@@ -294,6 +399,7 @@ func (t *XAPITx) AddKeys(ctx context.Context, s *XAPIStatement, keys []XAPIKey) 
 // Void marks the statements ids as voided, except voiding statements,
 // which cannot be voided.
 func (t *XAPITx) Void(ctx context.Context, ids []string, verbVoided string) error {
+	ctx = t.writing(ctx)
 	for _, c := range chunks(len(ids), 500) {
 		part := ids[c[0]:c[1]]
 		args := []any{t.orgID, verbVoided}
@@ -310,6 +416,7 @@ func (t *XAPITx) Void(ctx context.Context, ids []string, verbVoided string) erro
 // PutAttachments stores attachment data; data already stored under the
 // same hash is kept.
 func (t *XAPITx) PutAttachments(ctx context.Context, atts []XAPIAttachment) error {
+	ctx = t.writing(ctx)
 	for _, a := range atts {
 		if _, err := t.tx.ExecContext(ctx, `INSERT INTO xapi_attachments (org_id, sha2, content_type, content) VALUES ($1, $2, $3, $4) ON CONFLICT DO NOTHING`,
 			t.orgID, a.SHA2, a.ContentType, a.Content); err != nil {
@@ -322,6 +429,7 @@ func (t *XAPITx) PutAttachments(ctx context.Context, atts []XAPIAttachment) erro
 // PutActivities stores the latest definition of each activity (id →
 // definition JSON).
 func (t *XAPITx) PutActivities(ctx context.Context, defs map[string][]byte, now time.Time) error {
+	ctx = t.writing(ctx)
 	for id, def := range defs {
 		if _, err := t.tx.ExecContext(ctx, `INSERT INTO xapi_activities (org_id, id, definition, updated_at) VALUES ($1, $2, $3, $4)
 ON CONFLICT (org_id, id) DO UPDATE SET definition = excluded.definition, updated_at = excluded.updated_at`,
@@ -368,14 +476,21 @@ func (db *DB) XAPIStatements(ctx context.Context, orgID string, q XAPIQuery) ([]
 	if len(q.Filters) == 0 {
 		b.WriteString(`SELECT s.id, s.seq, s.credential_id, s.body FROM xapi_statements s WHERE s.org_id = $1`)
 	} else {
+		org, err := db.xapiOrg(ctx, orgID, false)
+		if err != nil || org == 0 {
+			return nil, err // no statement was ever stored
+		}
+		// The index rows belong to the organisation by its number, the
+		// statements by org_id = $1: both say whose they are.
 		seqCol = "i.seq"
+		o := arg(org)
 		d := q.Filters[0]
-		fmt.Fprintf(&b, `SELECT s.id, s.seq, s.credential_id, s.body FROM xapi_statement_index i JOIN xapi_statements s ON s.org_id = i.org_id AND s.seq = i.seq WHERE i.org_id = $1 AND i.kind = %s AND i.key_hash = %s`, arg(d.Kind), arg(keyHash(d.Kind, d.Key)))
+		fmt.Fprintf(&b, `SELECT s.id, s.seq, s.credential_id, s.body FROM xapi_keys i JOIN xapi_statements s ON s.org_id = $1 AND s.seq = i.seq WHERE i.org = %s AND i.key_hash = %s`, o, arg(d.hash()))
 		if d.Direct {
 			b.WriteString(` AND i.direct = TRUE`)
 		}
 		for _, f := range q.Filters[1:] {
-			fmt.Fprintf(&b, ` AND EXISTS (SELECT 1 FROM xapi_statement_index j WHERE j.org_id = $1 AND j.kind = %s AND j.key_hash = %s AND j.seq = i.seq`, arg(f.Kind), arg(keyHash(f.Kind, f.Key)))
+			fmt.Fprintf(&b, ` AND EXISTS (SELECT 1 FROM xapi_keys j WHERE j.org = %s AND j.key_hash = %s AND j.seq = i.seq`, o, arg(f.hash()))
 			if f.Direct {
 				b.WriteString(` AND j.direct = TRUE`)
 			}

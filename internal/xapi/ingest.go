@@ -35,6 +35,7 @@ func (h *Handler) ingest(ctx context.Context, cred *Credential, v Version, list 
 			return nil, fail(http.StatusBadRequest, "statements %d and %d of the batch have the same id %s", j, i, p.id)
 		}
 		seen[p.id] = i
+		p.encode()
 		preps[i] = p
 		ids[i] = p.id
 	}

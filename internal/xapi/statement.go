@@ -47,7 +47,7 @@ func withCombos(keys []store.XAPIKey) []store.XAPIKey {
 		case x.Kind == KindVerb:
 			verbs = append(verbs, x.Key)
 		}
-		k.add(x.Kind, x.Key, x.Direct)
+		k.addKey(x)
 	}
 	for _, a := range agents {
 		for _, v := range verbs {
@@ -72,7 +72,11 @@ func decodeJSON(b []byte, v any) error {
 }
 
 // encodeJSON writes v without HTML escaping (IRIs keep their & and <).
-func encodeJSON(v any) []byte {
+func encodeJSON(v any) []byte { return appendJSON(make([]byte, 0, 1024), v) }
+
+// encodeJSONReflect is encodeJSON through encoding/json, for values that
+// are not a decoded JSON tree.
+func encodeJSONReflect(v any) []byte {
 	var buf bytes.Buffer
 	enc := json.NewEncoder(&buf)
 	enc.SetEscapeHTML(false)
@@ -120,6 +124,9 @@ type prepared struct {
 	attach     []attachmentRef
 	keys       []store.XAPIKey
 	activities map[string]map[string]any // id → definition
+	// body is the encoded statement without stored (see encode).
+	body         []byte
+	hasTimestamp bool
 }
 
 type attachmentRef struct {
@@ -174,14 +181,36 @@ func prepare(v Version, m map[string]any, authority map[string]any) (*prepared, 
 	return p, nil
 }
 
-// finish sets stored, and timestamp when absent, and renders the body.
+// encode renders the statement without stored (and without timestamp
+// when the client gave none), which the writer adds in finish: the JSON
+// encoding, the costliest step of storing, then runs in the request and
+// not in the single writer.
+func (p *prepared) encode() {
+	delete(p.m, "stored")
+	_, p.hasTimestamp = p.m["timestamp"]
+	p.body = encodeJSON(p.m)
+}
+
+// finish sets stored, and timestamp when absent, and returns the body:
+// the encoded statement with these properties appended.
 func (p *prepared) finish(seq int64) []byte {
-	st := storedString(seq)
-	p.m["stored"] = st
-	if _, ok := p.m["timestamp"]; !ok {
-		p.m["timestamp"] = st
+	if p.body == nil {
+		p.encode()
 	}
-	return encodeJSON(p.m)
+	st := storedString(seq)
+	b := make([]byte, 0, len(p.body)+2*len(st)+32)
+	b = append(b, p.body[:len(p.body)-1]...) // without its closing brace
+	b = append(b, `,"stored":"`...)
+	b = append(b, st...)
+	b = append(b, '"')
+	// p.m keeps neither: a retry of the batch must compare the statement
+	// as the client sent it.
+	if !p.hasTimestamp {
+		b = append(b, `,"timestamp":"`...)
+		b = append(b, st...)
+		b = append(b, '"')
+	}
+	return append(b, '}')
 }
 
 // AgentKey is the canonical text of an agent's or identified group's
@@ -223,16 +252,25 @@ type keySet struct {
 func newKeySet() *keySet { return &keySet{seen: map[[2]string]int{}} }
 
 func (k *keySet) add(kind, key string, direct bool) {
-	if key == "" {
+	k.addKey(store.XAPIKey{Kind: kind, Key: key, Direct: direct})
+}
+
+// addKey adds x, hashing it unless it carries its hash: the hash is
+// computed here, by the request, and not by the single writer.
+func (k *keySet) addKey(x store.XAPIKey) {
+	if x.Key == "" {
 		return
 	}
-	x := [2]string{kind, key}
-	if i, ok := k.seen[x]; ok {
-		k.list[i].Direct = k.list[i].Direct || direct
+	sk := [2]string{x.Kind, x.Key}
+	if i, ok := k.seen[sk]; ok {
+		k.list[i].Direct = k.list[i].Direct || x.Direct
 		return
 	}
-	k.seen[x] = len(k.list)
-	k.list = append(k.list, store.XAPIKey{Kind: kind, Key: key, Direct: direct})
+	if x.Hash == 0 {
+		x.Hash = store.XAPIKeyHash(x.Kind, x.Key)
+	}
+	k.seen[sk] = len(k.list)
+	k.list = append(k.list, x)
 }
 
 // agent adds an agent or group and its members.
