@@ -371,11 +371,18 @@ func (t *XAPITx) Insert(ctx context.Context, stmts []*XAPIStatement) error {
 	if err := multiInsert(ctx, t.db, t.tx, shapeStatements, args); err != nil {
 		return fmt.Errorf("xapi insert: %w", t.db.Err(err))
 	}
-	args = args[:0]
+	// The key rows go in in index order: consecutive inserts then land on
+	// the same or neighbouring pages, which SQLite finds in its cache.
+	var rows []xapiKeyRow
 	for _, s := range stmts {
 		for _, k := range s.Keys {
-			args = append(args, t.org, k.hash(), s.Seq, k.Direct)
+			rows = append(rows, xapiKeyRow{k.hash(), s.Seq, k.Direct})
 		}
+	}
+	sortKeyRows(rows)
+	args = args[:0]
+	for _, k := range rows {
+		args = append(args, t.org, k.hash, k.seq, k.direct)
 	}
 	if err := multiInsert(ctx, t.db, t.tx, shapeKeys, args); err != nil {
 		return fmt.Errorf("xapi index: %w", t.db.Err(err))
