@@ -29,12 +29,10 @@ type XAPIKey struct {
 // the first eight bytes of their SHA-256. Two different keys share a hash
 // with a probability of about 2^-64 per pair.
 func XAPIKeyHash(kind, key string) int64 {
-	h := sha256.New()
-	h.Write([]byte(kind))
-	h.Write([]byte{0})
-	h.Write([]byte(key))
-	var sum [32]byte
-	return int64(binary.BigEndian.Uint64(h.Sum(sum[:0])))
+	var buf [256]byte
+	b := append(append(append(buf[:0], kind...), 0), key...)
+	sum := sha256.Sum256(b)
+	return int64(binary.BigEndian.Uint64(sum[:8]))
 }
 
 func (k XAPIKey) hash() int64 {

@@ -60,6 +60,9 @@ func withCombos(keys []store.XAPIKey) []store.XAPIKey {
 // decodeJSON decodes one JSON value, keeping numbers as json.Number so that
 // they round-trip exactly, and refusing trailing data.
 func decodeJSON(b []byte, v any) error {
+	if err := decodeInto(b, v); err != errNotTree {
+		return err
+	}
 	dec := json.NewDecoder(bytes.NewReader(b))
 	dec.UseNumber()
 	if err := dec.Decode(v); err != nil {
@@ -244,12 +247,13 @@ func MboxSHA1(mbox string) string {
 	return hex.EncodeToString(h[:])
 }
 
+// keySet collects a statement's filter keys without duplicates. A
+// statement has a dozen or two, so a linear search beats a map.
 type keySet struct {
-	seen map[[2]string]int // kind, key → index in list
 	list []store.XAPIKey
 }
 
-func newKeySet() *keySet { return &keySet{seen: map[[2]string]int{}} }
+func newKeySet() *keySet { return &keySet{list: make([]store.XAPIKey, 0, 16)} }
 
 func (k *keySet) add(kind, key string, direct bool) {
 	k.addKey(store.XAPIKey{Kind: kind, Key: key, Direct: direct})
@@ -261,15 +265,15 @@ func (k *keySet) addKey(x store.XAPIKey) {
 	if x.Key == "" {
 		return
 	}
-	sk := [2]string{x.Kind, x.Key}
-	if i, ok := k.seen[sk]; ok {
-		k.list[i].Direct = k.list[i].Direct || x.Direct
-		return
+	for i := range k.list {
+		if k.list[i].Kind == x.Kind && k.list[i].Key == x.Key {
+			k.list[i].Direct = k.list[i].Direct || x.Direct
+			return
+		}
 	}
 	if x.Hash == 0 {
 		x.Hash = store.XAPIKeyHash(x.Kind, x.Key)
 	}
-	k.seen[sk] = len(k.list)
 	k.list = append(k.list, x)
 }
 

@@ -6,6 +6,8 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
+	"sync"
+	"sync/atomic"
 	"time"
 	"unicode"
 	"unicode/utf8"
@@ -33,12 +35,9 @@ func verr(field, format string, args ...any) *ValidationError {
 const VerbVoided = "http://adlnet.gov/expapi/verbs/voided"
 
 var (
-	iriSchemeRe = regexp.MustCompile(`^[A-Za-z][A-Za-z0-9+.\-]*:`)
-	uuidRe      = regexp.MustCompile(`^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$`)
-	sha1Re      = regexp.MustCompile(`^[0-9a-fA-F]{40}$`)
-	sha2Re      = regexp.MustCompile(`^[0-9a-fA-F]{56}$|^[0-9a-fA-F]{64}$|^[0-9a-fA-F]{96}$|^[0-9a-fA-F]{128}$`)
-	mailtoRe    = regexp.MustCompile(`^mailto:[^@\s]+@[^@\s]+$`)
-	mimeRe      = regexp.MustCompile(`^[A-Za-z0-9!#$&^_.+\-]+/[A-Za-z0-9!#$&^_.+\-]+(\s*;.*)?$`)
+	sha1Re = regexp.MustCompile(`^[0-9a-fA-F]{40}$`)
+	sha2Re = regexp.MustCompile(`^[0-9a-fA-F]{56}$|^[0-9a-fA-F]{64}$|^[0-9a-fA-F]{96}$|^[0-9a-fA-F]{128}$`)
+	mimeRe = regexp.MustCompile(`^[A-Za-z0-9!#$&^_.+\-]+/[A-Za-z0-9!#$&^_.+\-]+(\s*;.*)?$`)
 	// RFC 5646 well-formed language tags (grandfathered tags are listed
 	// apart below).
 	langtagRe = regexp.MustCompile(`^(?i)(` +
@@ -67,16 +66,30 @@ var grandfathered = map[string]bool{
 
 // ValidLangTag reports whether s is a well-formed RFC 5646 language tag.
 func ValidLangTag(s string) bool {
-	return langtagRe.MatchString(s) || grandfathered[strings.ToLower(s)]
+	if v, ok := langTags.Load(s); ok {
+		return v.(bool)
+	}
+	ok := langtagRe.MatchString(s) || grandfathered[strings.ToLower(s)]
+	// Statements use a handful of tags over and over: remember the
+	// answers, up to a bound so that a client cannot fill memory.
+	if langTagCount.Add(1) <= 4096 {
+		langTags.Store(s, ok)
+	}
+	return ok
 }
+
+var (
+	langTags     sync.Map // tag → bool
+	langTagCount atomic.Int64
+)
 
 // ValidIRI is the best-effort IRI check the specification allows: a scheme,
 // something after it, and no white space or control characters.
 func ValidIRI(s string) bool {
-	if !iriSchemeRe.MatchString(s) || !utf8.ValidString(s) {
+	i := schemeEnd(s)
+	if i < 0 || !utf8.ValidString(s) {
 		return false
 	}
-	i := strings.IndexByte(s, ':')
 	if i == len(s)-1 {
 		return false
 	}
@@ -88,8 +101,63 @@ func ValidIRI(s string) bool {
 	return true
 }
 
-// ValidUUID reports whether s is a UUID in standard string form.
-func ValidUUID(s string) bool { return uuidRe.MatchString(s) }
+// schemeEnd returns the index of the colon ending s's IRI scheme
+// (iriSchemeRe, by hand: every statement has a dozen IRIs), or -1.
+func schemeEnd(s string) int {
+	if s == "" || !isLetter(s[0]) {
+		return -1
+	}
+	for i := 1; i < len(s); i++ {
+		c := s[i]
+		switch {
+		case c == ':':
+			return i
+		case isLetter(c) || ('0' <= c && c <= '9') || c == '+' || c == '.' || c == '-':
+		default:
+			return -1
+		}
+	}
+	return -1
+}
+
+func isLetter(c byte) bool { return ('a' <= c && c <= 'z') || ('A' <= c && c <= 'Z') }
+
+func isHex(c byte) bool {
+	return ('0' <= c && c <= '9') || ('a' <= c && c <= 'f') || ('A' <= c && c <= 'F')
+}
+
+// ValidUUID reports whether s is a UUID in standard string form
+// (uuidRe, by hand).
+func ValidUUID(s string) bool {
+	if len(s) != 36 {
+		return false
+	}
+	for i := 0; i < 36; i++ {
+		if i == 8 || i == 13 || i == 18 || i == 23 {
+			if s[i] != '-' {
+				return false
+			}
+		} else if !isHex(s[i]) {
+			return false
+		}
+	}
+	return true
+}
+
+// validMailto is mailtoRe by hand: "mailto:", then one @ with something
+// but @ and white space (\s: tab, newline, form feed, return, space) on
+// either side.
+func validMailto(s string) bool {
+	rest, ok := strings.CutPrefix(s, "mailto:")
+	if !ok {
+		return false
+	}
+	at := strings.IndexByte(rest, '@')
+	if at <= 0 || at == len(rest)-1 || strings.IndexByte(rest[at+1:], '@') >= 0 {
+		return false
+	}
+	return !strings.ContainsAny(rest, "\t\n\f\r ")
+}
 
 // ParseTimestamp parses an ISO 8601 timestamp as xAPI uses it: extended or
 // basic form, RFC 3339's space separator, an offset (UTC when absent) but
@@ -386,7 +454,7 @@ func (vd *validator) ifis(o object, path string) (int, *ValidationError) {
 		return 0, err
 	} else if ok {
 		n++
-		if !mailtoRe.MatchString(s) {
+		if !validMailto(s) {
 			return 0, verr(join(path, "mbox"), "must be a mailto IRI")
 		}
 	}
