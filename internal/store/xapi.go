@@ -9,6 +9,7 @@ import (
 	"fmt"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/bakenhq/baken/internal/core"
@@ -520,7 +521,7 @@ func (db *DB) XAPIStatements(ctx context.Context, orgID string, q XAPIQuery) ([]
 		fmt.Fprintf(&b, ` AND %s %s %s`, seqCol, cmp, arg(q.After))
 	}
 	fmt.Fprintf(&b, ` ORDER BY %s %s LIMIT %s`, seqCol, dir, arg(q.Limit))
-	rows, err := db.read.QueryContext(ctx, b.String(), args...)
+	rows, err := db.xapiQuery(ctx, b.String(), args...)
 	if err != nil {
 		return nil, fmt.Errorf("xapi query: %w", db.Err(err))
 	}
@@ -574,4 +575,35 @@ func (db *DB) XAPIActivity(ctx context.Context, orgID, id string) ([]byte, error
 		return nil, db.Err(err)
 	}
 	return def, nil
+}
+
+// xapiReadStmts keeps the statement queries prepared on SQLite, where
+// parsing the query cost as much as running it. Queries take a few
+// dozen shapes (filters, since, until, order); the bound only guards
+// against surprises. pgx caches prepared statements itself.
+var (
+	xapiReadStmts sync.Map // xapiStmtKey → *sql.Stmt
+	xapiReadCount atomic.Int64
+)
+
+func (db *DB) xapiQuery(ctx context.Context, q string, args ...any) (*sql.Rows, error) {
+	if db.engine != SQLite {
+		return db.read.QueryContext(ctx, q, args...)
+	}
+	k := xapiStmtKey{db, q}
+	st, ok := xapiReadStmts.Load(k)
+	if !ok {
+		if xapiReadCount.Add(1) > 512 {
+			return db.read.QueryContext(ctx, q, args...)
+		}
+		s, err := db.read.PrepareContext(ctx, q)
+		if err != nil {
+			return nil, err
+		}
+		var loaded bool
+		if st, loaded = xapiReadStmts.LoadOrStore(k, s); loaded {
+			s.Close()
+		}
+	}
+	return st.(*sql.Stmt).QueryContext(ctx, args...)
 }
