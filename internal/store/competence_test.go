@@ -476,6 +476,15 @@ func TestTenantIsolationCompetences(t *testing.T) {
 		if ls, _ := db.CurrentLevels(ctx, A, store.LevelFilter{}, now); len(ls) != 1 {
 			t.Error("B's rebuild touched A's levels")
 		}
+		if ls, _ := db.DeriveCurrentLevelsFromEvidence(ctx, B, now); len(ls) != 0 {
+			t.Error("org B derives A's levels from the evidence table")
+		}
+		if n, _ := db.RebuildEvidencePacks(ctx, B); n != 0 {
+			t.Error("org B rebuilt A's evidence packs")
+		}
+		if ls, _ := db.DeriveCurrentLevels(ctx, A, now); len(ls) != 1 {
+			t.Error("B's rebuild touched A's evidence packs")
+		}
 		if m, _ := db.Matrix(ctx, B, store.MatrixQuery{TeamID: f.team.ID}, now); len(m.People) != 0 {
 			t.Error("org B builds a matrix of A's team")
 		}
