@@ -456,6 +456,15 @@ func TestConformanceDataTypes(t *testing.T) {
 		{"context.extensions", map[string]any{"example.com/extension/wrong": 1234}, 400},
 		{"result.extensions", map[string]any{"example.com/extension/wrong": 1234}, 400},
 		{"attachments", att("usageType", "example.com/attachment-usage/test"), 400}, {"attachments", att("fileUrl", "over.there.com/file.txt"), 400},
+		// XAPI-00101 (version), XAPI-00022 (timestamp), UUIDs.
+		{"version", "1.0", 200}, {"version", "1.0.9", 200}, {"version", "should fail", 400}, {"version", "0.9.9", 400},
+		{"version", "1.1.0", 400}, {"timestamp", time.Now().AddDate(5, 0, 0).UTC().Format("2006-01-02T15:04:05.000Z"), 200},
+		{"timestamp", "01/011/2015", 400}, {"timestamp", "2008-09-15T15:53:00.601-00:00", 400}, {"timestamp", "2008-09-15 15:53:00.601+00:00", 200},
+		{"object", map[string]any{"objectType": "SubStatement", "actor": map[string]any{"mbox": "mailto:a@example.com"},
+			"verb": map[string]any{"id": "http://example.com/v"}, "object": map[string]any{"id": "http://example.com/a"}, "timestamp": "should fail"}, 400},
+		{"object", map[string]any{"objectType": "StatementRef", "id": "AA97B177-9383-4934-8543-0F91A7A028368"}, 400},
+		{"context.statement", map[string]any{"objectType": "StatementRef", "id": "MA97B177-9383-4934-8543-0F91A7A02836"}, 400},
+		{"context.registration", 12345, 400}, {"context.registration", "AA97B177-9383-4934-8543-0F91A7A028368", 400},
 		// XAPI-00002: numbers keep their precision.
 		{"result.score", map[string]any{"min": 0.12123434, "raw": 12.125, "max": 45.45, "scaled": 0.12123434}, 200},
 	}
