@@ -661,3 +661,36 @@ func TestConformanceVoidedTargets(t *testing.T) {
 		}
 	})
 }
+
+// XAPI-00152: Consistent-Through is never before the stored time of a
+// statement in the answer, also right after a large batch (the stored
+// clock hands out one microsecond per statement and can run ahead).
+func TestConformanceConsistentThroughNotBeforeStored(t *testing.T) {
+	l := newLRS(t, storetest.SQLite(t))
+	batch := make([]any, 300)
+	for i := range batch {
+		batch[i] = stmt()
+	}
+	l.expect(200, l.do("POST", "/xapi/statements", batch))
+	for _, path := range []string{"/xapi/statements?limit=10", "/xapi/statements?statementId=" + batch[len(batch)-1].(map[string]any)["id"].(string)} {
+		r := l.expect(200, l.do("GET", path, nil))
+		through, err := time.Parse(time.RFC3339Nano, r.header.Get("X-Experience-API-Consistent-Through"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		var list result
+		var one map[string]any
+		if strings.Contains(path, "statementId") {
+			r.json(t, &one)
+			list.Statements = []map[string]any{one}
+		} else {
+			r.json(t, &list)
+		}
+		for _, s := range list.Statements {
+			st, _ := time.Parse(time.RFC3339Nano, s["stored"].(string))
+			if st.After(through) {
+				t.Errorf("%s: stored %v after Consistent-Through %v", path, st, through)
+			}
+		}
+	}
+}

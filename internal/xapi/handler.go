@@ -87,7 +87,7 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		// Every answer of the statement resource carries it, whatever the
 		// status, also when the request fails before it reaches the
 		// resource (version, credentials).
-		w.Header().Set("X-Experience-API-Consistent-Through", time.Now().UTC().Format("2006-01-02T15:04:05.000000Z"))
+		consistentThrough(w, 0)
 	}
 	err := h.serve(req)
 	if err != nil {
@@ -349,3 +349,17 @@ func (h *Handler) about(req *request) error {
 
 // httpTime formats a Last-Modified value.
 func httpTime(t time.Time) string { return t.UTC().Format(http.TimeFormat) }
+
+// consistentThrough sets X-Experience-API-Consistent-Through to now, or to
+// the newest stored time an answer holds when that is later: the stored
+// clock can run a few microseconds ahead of the wall clock under load, and
+// a statement committed while the query ran may be newer than the request,
+// but the header must never be before a returned statement's stored
+// (Communication 2.1.3, XAPI-00152).
+func consistentThrough(w http.ResponseWriter, newest int64) {
+	t := time.Now()
+	if n := time.UnixMicro(newest); n.After(t) {
+		t = n
+	}
+	w.Header().Set("X-Experience-API-Consistent-Through", t.UTC().Format("2006-01-02T15:04:05.000000Z"))
+}

@@ -267,6 +267,7 @@ func (h *Handler) getStatements(req *request) error {
 	mb, _ := json.Marshal(more)
 	buf.Write(mb)
 	buf.WriteByte('}')
+	consistentThrough(req.w, latest)
 	if latest > 0 {
 		req.w.Header().Set("Last-Modified", httpTime(time.UnixMicro(latest)))
 	}
@@ -420,6 +421,7 @@ func (h *Handler) getOne(req *request, voided bool, format string, attach bool) 
 	if err != nil {
 		return err
 	}
+	consistentThrough(req.w, s.Seq)
 	req.w.Header().Set("Last-Modified", httpTime(time.UnixMicro(s.Seq)))
 	if attach {
 		return h.writeMultipart(req, out, hashes)
