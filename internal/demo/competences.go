@@ -1,7 +1,12 @@
 package demo
 
 import (
+	"bytes"
 	"context"
+	"fmt"
+	"image"
+	"image/color"
+	"image/png"
 	"strings"
 	"time"
 
@@ -158,6 +163,9 @@ func seedCompetences(ctx context.Context, db *store.DB, c *Company) error {
 					RecordedAt: selfAt.AddDate(0, 0, 7+r.IntN(30))}
 				if m := expires[cid]; m > 0 {
 					e.Kind, e.Note = competence.Certificate, "Certificaat gecontroleerd door HR."
+					if r.IntN(4) == 0 {
+						e.Attachment = demoCertificate(p.Name, comps[keyOf(comps, cid)].NameNL)
+					}
 					// Some certificates run out soon, a few have run out.
 					e.RecordedAt = now.AddDate(0, -m, 20+r.IntN(200)-30)
 					e.ValidUntil = e.RecordedAt.AddDate(0, m, 0)
@@ -209,7 +217,90 @@ func seedCompetences(ctx context.Context, db *store.DB, c *Company) error {
 			}
 		}
 	}
-	return db.AddEvidenceBatch(ctx, org, camp)
+	for i, e := range camp {
+		if e.Kind == competence.SelfAssessment && i%9 == 0 {
+			e.Note = "Foto van het eerste stuk van de serie bijgevoegd."
+			e.Attachment = demoWorkPhoto(i)
+		}
+	}
+	if err := db.AddEvidenceBatch(ctx, org, camp); err != nil {
+		return err
+	}
+
+	// A campaign for named people across teams: the forklift and VCA
+	// refresher of those whose certificates run out (issue 3's "people"
+	// scope; the store takes people besides a team or site).
+	var refresh []string
+	for _, name := range []string{"Fleur Kok", "Bart Meijer", "Wendy Dijkstra"} {
+		if p := c.ByName[name]; p != nil {
+			refresh = append(refresh, p.ID)
+		}
+	}
+	for _, p := range c.People {
+		if len(refresh) < 6 && p.TeamID == c.Teams["logistics"].ID && p.ID != c.Teams["logistics"].LeadID {
+			refresh = append(refresh, p.ID)
+		}
+	}
+	forklift := &competence.Campaign{Name: "Herhaling heftruck en VCA (op naam)", PersonIDs: refresh,
+		CompetenceIDs: []string{comps["forklift"].ID, comps["vca"].ID}, Deadline: now.AddDate(0, 1, 0), CreatedBy: hr.ID}
+	return db.CreateCampaign(ctx, org, forklift)
+}
+
+// keyOf finds the demo key of a competence id.
+func keyOf(comps map[string]*competence.Competence, id string) string {
+	for k, c := range comps {
+		if c.ID == id {
+			return k
+		}
+	}
+	return ""
+}
+
+// demoCertificate is a one-page PDF naming the person and the certificate,
+// as a scan uploaded by HR would be.
+func demoCertificate(person, what string) *competence.Attachment {
+	text := strings.NewReplacer(`(`, ``, `)`, ``, `\`, ``).Replace("Certificaat " + what + " - " + person)
+	stream := "BT /F1 18 Tf 60 760 Td (" + text + ") Tj ET"
+	objs := []string{
+		"<< /Type /Catalog /Pages 2 0 R >>",
+		"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+		"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Contents 4 0 R /Resources << /Font << /F1 5 0 R >> >> >>",
+		fmt.Sprintf("<< /Length %d >>\nstream\n%s\nendstream", len(stream), stream),
+		"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>",
+	}
+	var b strings.Builder
+	b.WriteString("%PDF-1.4\n")
+	offsets := make([]int, len(objs))
+	for i, o := range objs {
+		offsets[i] = b.Len()
+		fmt.Fprintf(&b, "%d 0 obj\n%s\nendobj\n", i+1, o)
+	}
+	xref := b.Len()
+	fmt.Fprintf(&b, "xref\n0 %d\n0000000000 65535 f \n", len(objs)+1)
+	for _, off := range offsets {
+		fmt.Fprintf(&b, "%010d 00000 n \n", off)
+	}
+	fmt.Fprintf(&b, "trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n", len(objs)+1, xref)
+	name := strings.ToLower(strings.NewReplacer(" ", "-", "/", "-").Replace(what)) + ".pdf"
+	return &competence.Attachment{Name: name, ContentType: "application/pdf", Data: []byte(b.String())}
+}
+
+// demoWorkPhoto is a small PNG standing in for a phone photo of a workpiece:
+// a grey part on a blue bench, shifted a little per photo.
+func demoWorkPhoto(seed int) *competence.Attachment {
+	img := image.NewRGBA(image.Rect(0, 0, 160, 120))
+	for y := 0; y < 120; y++ {
+		for x := 0; x < 160; x++ {
+			col := color.RGBA{40, 70, 110, 255}
+			if dx, dy := x-80-seed%20, y-60; dx*dx+dy*dy < 40*40 {
+				col = color.RGBA{uint8(170 + (x+y)%40), uint8(170 + (x+y)%40), 180, 255}
+			}
+			img.Set(x, y, col)
+		}
+	}
+	var buf bytes.Buffer
+	_ = png.Encode(&buf, img)
+	return &competence.Attachment{Name: fmt.Sprintf("werkstuk-%d.png", seed), ContentType: "image/png", Data: buf.Bytes()}
 }
 
 func containsAny(s string, subs ...string) bool {

@@ -213,3 +213,51 @@ func TestCampaignPeopleAndUpload(t *testing.T) {
 		}
 	})
 }
+
+// TestDemoShowsCompetenceGaps: the demo has what issue 3's last gaps
+// added: a campaign scoped to named people, evidence with files (a
+// certificate scan, a photo with a self-assessment) and project work
+// waiting in a cell of Henk's matrix (checked in TestMatrixInPlace).
+func TestDemoShowsCompetenceGaps(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		ctx := context.Background()
+		srv := demoServer(t, db)
+		org, _ := db.OrganisationBySlug(ctx, "hofman")
+		cs, _ := db.Campaigns(ctx, org.ID, "")
+		var named *competence.Campaign
+		for _, c := range cs {
+			if full, _ := db.Campaign(ctx, org.ID, c.ID); full != nil && full.TeamID == "" && full.SiteID == "" && len(full.PersonIDs) >= 3 {
+				named = full
+			}
+		}
+		if named == nil {
+			t.Fatal("the demo has no campaign scoped to named people")
+		}
+		files := map[string]bool{}
+		for _, c := range cs {
+			evs, _ := db.Evidence(ctx, org.ID, store.EvidenceFilter{CampaignID: c.ID, Limit: 2000})
+			for _, e := range evs {
+				if e.Attachment != nil {
+					files[e.Attachment.ContentType] = true
+				}
+			}
+		}
+		all, _ := db.Evidence(ctx, org.ID, store.EvidenceFilter{Limit: 2000})
+		for _, e := range all {
+			if e.Attachment != nil {
+				files[e.Attachment.ContentType] = true
+			}
+		}
+		if !files["application/pdf"] {
+			t.Error("no certificate in the demo has a scan")
+		}
+		if !files["image/png"] {
+			t.Error("no self-assessment in the demo campaigns has a photo")
+		}
+		hr := newBrowser(t, srv)
+		hr.signIn("marloes.bakker@hofman.example", demo.Password)
+		if code, body := hr.get("/campaigns/" + named.ID); code != 200 || !strings.Contains(body, "Fleur Kok") {
+			t.Fatalf("named-people campaign page: %d", code)
+		}
+	})
+}
