@@ -694,3 +694,58 @@ func TestConformanceConsistentThroughNotBeforeStored(t *testing.T) {
 		}
 	}
 }
+
+// xAPI 2.0 context agents and groups as the 2.0 suite sends them; 1.0.3
+// does not know the properties.
+func TestConformanceContextAgentsAndGroups(t *testing.T) {
+	groups := []any{
+		map[string]any{"objectType": "contextGroup", "group": map[string]any{"objectType": "Group", "mbox": "mailto:team-1@example.com",
+			"member": []any{map[string]any{"objectType": "Agent", "mbox": "mailto:player-1@example.com"}, map[string]any{"objectType": "Agent", "mbox": "mailto:player-2@example.com"}}},
+			"relevantTypes": []any{"https://example.com/xapi/american-footbal/activity-types/team/a"}},
+		map[string]any{"objectType": "contextGroup", "group": map[string]any{"objectType": "Group", "mbox": "mailto:team-2@example.com",
+			"member": []any{map[string]any{"objectType": "Agent", "mbox": "mailto:player-3@example.com"}}},
+			"relevantTypes": []any{"https://example.com/xapi/american-footbal/activity-types/team/b"}},
+	}
+	agents := []any{map[string]any{"objectType": "contextAgent", "agent": map[string]any{"objectType": "Agent", "mbox": "mailto:player-1@example.com"},
+		"relevantTypes": []any{"https://example.com/xapi/american-footbal/activity-types/personnel/player"}}}
+	group := func(k string, v any) []any {
+		g := map[string]any{"objectType": "contextGroup", "group": map[string]any{"objectType": "Group", "mbox": "mailto:player-1@example.com"}}
+		g[k] = v
+		return []any{g}
+	}
+	cases := []struct {
+		path string
+		v    any
+		want int
+	}{
+		{"context.contextGroups", groups, 200}, {"context.contextAgents", agents, 200},
+		{"context.contextGroups", group("objectType", "Should fail"), 400},
+		{"context.contextGroups", group("group", map[string]any{"key": "Should fail"}), 400},
+		{"context.contextGroups", group("relevantTypes", []any{}), 400},
+		{"context.contextGroups", group("relevantTypes", []any{"abc"}), 400},
+		{"context.contextGroups", group("member", []any{map[string]any{"mbox": "mailto:p@example.com"}}), 400},
+	}
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		l := newLRS(t, db)
+		old := l.with("", "", "1.0.3")
+		for _, c := range cases {
+			s := edit(c.path, c.v)
+			if r := l.do("POST", "/xapi/statements", s); r.status != c.want {
+				t.Errorf("%s = %v: status %d, want %d: %s", c.path, c.v, r.status, c.want, r.body)
+			}
+			// The same inside a SubStatement.
+			sub := stmt()
+			inner := edit(c.path, c.v)
+			delete(inner, "id")
+			delete(inner, "attachments")
+			inner["objectType"] = "SubStatement"
+			sub["object"] = inner
+			if r := l.do("POST", "/xapi/statements", sub); r.status != c.want {
+				t.Errorf("sub-statement %s = %v: status %d, want %d: %s", c.path, c.v, r.status, c.want, r.body)
+			}
+			if r := old.do("POST", "/xapi/statements", edit(c.path, c.v)); r.status != 400 {
+				t.Errorf("1.0.3 %s: status %d, want 400", c.path, r.status)
+			}
+		}
+	})
+}
