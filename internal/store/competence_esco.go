@@ -16,7 +16,7 @@ import (
 // batchInsert inserts rows with multi-row VALUES lists, chunked to stay far
 // below both engines' parameter limits. suffix follows the VALUES list
 // (e.g. an ON CONFLICT clause).
-func batchInsert(ctx context.Context, tx *sql.Tx, head string, cols int, rows [][]any, suffix string, progress func(n int)) error {
+func batchInsert(ctx context.Context, tx Querier, head string, cols int, rows [][]any, suffix string, progress func(n int)) error {
 	// About 500 parameters per statement: the modernc driver matches
 	// parameters to arguments in quadratic time, so huge statements are
 	// slower than many medium ones (4,400 parameters cost 30× more per row).

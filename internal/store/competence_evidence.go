@@ -30,7 +30,7 @@ func (db *DB) AddEvidenceBatch(ctx context.Context, orgID string, evs []*compete
 	if len(evs) == 0 {
 		return nil
 	}
-	return db.Tx(ctx, func(tx *sql.Tx) error {
+	return db.evidenceTx(ctx, func(tx Querier) error {
 		scale, err := db.scale(ctx, tx, orgID)
 		if err != nil {
 			return err
