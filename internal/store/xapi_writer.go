@@ -136,7 +136,9 @@ func (db *DB) xapiCommitGroup(group []*xapiJob) {
 				ok = append(ok, j)
 				continue
 			}
-			if t.wrote {
+			// A panic may have left the transaction mid-statement: treat
+			// it as a failure after a write.
+			if t.wrote || j.panic != nil {
 				again = append(ok, group[i+1:]...)
 				break
 			}
