@@ -456,7 +456,17 @@ func TestConcurrentEvidenceKeepsPacks(t *testing.T) {
 			comps = append(comps, c.ID)
 		}
 		var wg sync.WaitGroup
-		errs := make(chan error, 4*15)
+		errs := make(chan error, 4*15+2*15)
+		for g := 0; g < 2; g++ { // matrices read meanwhile, through the kept statements
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				for i := 0; i < 15; i++ {
+					_, err := db.Matrix(ctx, org.ID, store.MatrixQuery{PersonIDs: []string{p.ID}, CompetenceIDs: comps}, time.Now().UTC())
+					errs <- err
+				}
+			}()
+		}
 		for g := 0; g < 4; g++ {
 			wg.Add(1)
 			go func() {

@@ -53,7 +53,7 @@ func (db *DB) Matrix(ctx context.Context, orgID string, q MatrixQuery, now time.
 		}
 	}
 	peopleCond := strings.Join(where, ` AND `)
-	rows, err := db.read.QueryContext(ctx, `SELECT p.id, p.name, COALESCE(p.team_id, ''), COALESCE(t.name, ''), COALESCE(p.site_id, ''), COALESCE(s.name, '')
+	rows, err := db.readQuery(ctx, `SELECT p.id, p.name, COALESCE(p.team_id, ''), COALESCE(t.name, ''), COALESCE(p.site_id, ''), COALESCE(s.name, '')
 		FROM people p LEFT JOIN teams t ON t.id = p.team_id AND t.org_id = p.org_id LEFT JOIN sites s ON s.id = p.site_id AND s.org_id = p.org_id
 		WHERE `+peopleCond+` ORDER BY p.name, p.id`, args...)
 	if err != nil {
@@ -80,7 +80,7 @@ func (db *DB) Matrix(ctx context.Context, orgID string, q MatrixQuery, now time.
 	// team) share one merged list, built and placed in columns once.
 	heldBy := map[string][]string{} // person → profiles, in profile order
 	held := map[string]bool{}
-	hrows, err := db.read.QueryContext(ctx, `SELECT h.person_id, h.profile_id FROM person_role_profiles h
+	hrows, err := db.readQuery(ctx, `SELECT h.person_id, h.profile_id FROM person_role_profiles h
 		JOIN people p ON p.id = h.person_id AND p.org_id = h.org_id WHERE h.org_id = $1 AND `+peopleCond+` ORDER BY h.profile_id`, args...)
 	if err != nil {
 		return nil, db.Err(err)
@@ -111,7 +111,7 @@ func (db *DB) Matrix(ctx context.Context, orgID string, q MatrixQuery, now time.
 			profiles = append(profiles, prof)
 		}
 		profReqs := map[string][]competence.Requirement{}
-		rrows, err := db.read.QueryContext(ctx, `SELECT profile_id, competence_id, level, essential FROM role_requirements
+		rrows, err := db.readQuery(ctx, `SELECT profile_id, competence_id, level, essential FROM role_requirements
 			WHERE org_id = $1 AND profile_id IN (`+In(2, len(held))+`)`, pargs...)
 		if err != nil {
 			return nil, db.Err(err)
@@ -203,7 +203,7 @@ func (db *DB) matrixLevels(ctx context.Context, orgID string, people []competenc
 		for _, p := range chunk {
 			args = append(args, p.ID)
 		}
-		rows, err := db.read.QueryContext(ctx, `SELECT person_id, packed FROM level_packs WHERE org_id = $1 AND person_id IN (`+In(2, len(chunk))+`)`, args...)
+		rows, err := db.readQuery(ctx, `SELECT person_id, packed FROM level_packs WHERE org_id = $1 AND person_id IN (`+In(2, len(chunk))+`)`, args...)
 		if err != nil {
 			return db.Err(err)
 		}
@@ -254,7 +254,7 @@ func (db *DB) matrixCompetences(ctx context.Context, orgID string, ids, profiles
 			args = append(args, category)
 			cond += fmt.Sprintf(` AND c.category = $%d`, len(args))
 		}
-		rows, err := db.read.QueryContext(ctx, `SELECT c.id, c.framework, c.source_ref, c.name_nl, c.name_en, c.category, c.layer, c.modified
+		rows, err := db.readQuery(ctx, `SELECT c.id, c.framework, c.source_ref, c.name_nl, c.name_en, c.category, c.layer, c.modified
 			FROM competences c WHERE c.org_id = $1 AND c.active = TRUE AND `+fmt.Sprintf(sel, In(2, len(chunk)))+cond, args...)
 		if err != nil {
 			return nil, db.Err(err)

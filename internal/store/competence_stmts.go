@@ -106,3 +106,41 @@ func (db *DB) evidenceTx(ctx context.Context, fn func(q Querier) error) error {
 	}
 	return err
 }
+
+var matrixStmts sync.Map // *DB → *stmtCache
+
+// readQuery runs a read query of a matrix through a statement kept
+// prepared on SQLite's read pool (parsing the six queries of a team matrix
+// was about a twentieth of it); other texts and PostgreSQL query directly.
+func (db *DB) readQuery(ctx context.Context, query string, args ...any) (*sql.Rows, error) {
+	if db.engine != SQLite {
+		return db.read.QueryContext(ctx, query, args...)
+	}
+	v, ok := matrixStmts.Load(db)
+	if !ok {
+		v, _ = matrixStmts.LoadOrStore(db, &stmtCache{stmts: map[string]*sql.Stmt{}})
+	}
+	c := v.(*stmtCache)
+	c.mu.Lock()
+	st, ok := c.stmts[query]
+	full := len(c.stmts) >= maxPreparedEvidence
+	c.mu.Unlock()
+	if !ok {
+		if full {
+			return db.read.QueryContext(ctx, query, args...)
+		}
+		var err error
+		if st, err = db.read.PrepareContext(ctx, query); err != nil {
+			return nil, db.Err(err)
+		}
+		c.mu.Lock()
+		if old, dup := c.stmts[query]; dup {
+			st.Close()
+			st = old
+		} else {
+			c.stmts[query] = st
+		}
+		c.mu.Unlock()
+	}
+	return st.QueryContext(ctx, args...)
+}
