@@ -200,7 +200,7 @@ func Project(ctx context.Context, ix Indexer, p *project.Project) error {
 // Source is what Reindex reads; *store.DB implements it.
 type Source interface {
 	Lessons(ctx context.Context, orgID string, f store.LessonFilter) ([]*project.Lesson, error)
-	Lesson(ctx context.Context, orgID, id string) (*project.Lesson, error)
+	FillLessonLinks(ctx context.Context, orgID string, ls []*project.Lesson) error
 	Projects(ctx context.Context, orgID string, f store.ProjectFilter) ([]*project.Project, error)
 	Project(ctx context.Context, orgID, id string) (*project.Project, error)
 }
@@ -214,14 +214,14 @@ func Reindex(ctx context.Context, ix Indexer, src Source, orgID string) (int, er
 		if err != nil {
 			return n, err
 		}
+		// Places and competences for the whole page in two queries.
+		if err := src.FillLessonLinks(ctx, orgID, ls); err != nil {
+			return n, err
+		}
 		var docs []search.Doc
 		var drop []string
 		for _, l := range ls {
-			full, err := src.Lesson(ctx, orgID, l.ID) // with places and competences
-			if err != nil {
-				return n, err
-			}
-			if d, ok := LessonDoc(full); ok {
+			if d, ok := LessonDoc(l); ok {
 				docs = append(docs, d)
 			} else {
 				drop = append(drop, l.ID)
