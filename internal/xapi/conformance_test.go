@@ -749,3 +749,23 @@ func TestConformanceContextAgentsAndGroups(t *testing.T) {
 		}
 	})
 }
+
+// 1.0.3 Communication 2.3: a GET of one state document may carry since,
+// which the LRS ignores there (it must still be a timestamp); DELETE takes
+// no since.
+func TestConformanceSinceOnSingleDocument(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		l := newLRS(t, db).with("", "", "1.0.3")
+		agent := `{"objectType":"Agent","account":{"homePage":"http://www.example.com/agentId/1","name":"Rick James"}}`
+		one := "/xapi/activities/state?" + q("activityId", "http://www.example.com/activityId/hashset", "agent", agent, "stateId", core.NewID())
+		l.expect(204, l.do("POST", one, `{"a":1}`))
+		since := time.Now().Add(-time.Minute).UTC().Format("2006-01-02T15:04:05.000Z")
+		if r := l.expect(200, l.do("GET", one+"&since="+since, nil)); string(r.body) != `{"a":1}` {
+			t.Errorf("single GET with since: %s", r.body)
+		}
+		l.expect(200, l.do("HEAD", one+"&since="+since, nil))
+		l.expect(400, l.do("GET", one+"&since=not%20a%20timestamp", nil))
+		l.expect(400, l.do("DELETE", one+"&since="+since, nil))
+		l.expect(400, l.do("PUT", one+"&since="+since, `{"a":2}`))
+	})
+}

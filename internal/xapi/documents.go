@@ -65,7 +65,11 @@ func docRequest(req *request, kind docKind) (store.XAPIDocKey, bool, time.Time, 
 		allowed = append(allowed, "agent")
 	}
 	_, single := req.params[kind.idParam()]
-	if !single && req.method == http.MethodGet || req.method == http.MethodHead && !single {
+	if req.method == http.MethodGet || req.method == http.MethodHead {
+		// since filters the list of ids; a GET of one document may carry
+		// it too and the LRS ignores it there (Communication 2.3: "no
+		// requirement that the LRS reacts to since with a stateId"), but
+		// it must still be a timestamp.
 		allowed = append(allowed, "since")
 	}
 	if err := checkParams(req.params, allowed...); err != nil {
