@@ -769,3 +769,28 @@ func TestConformanceSinceOnSingleDocument(t *testing.T) {
 		l.expect(400, l.do("PUT", one+"&since="+since, `{"a":2}`))
 	})
 }
+
+// A PUT of a profile without If-Match or If-None-Match: a new profile is
+// created (the 1.0.3 suite's XAPI-00278 "case 2"; its XAPI-00273 wants the
+// opposite, see docs/development/issue-7-conformance.md), an existing one
+// is 409. State documents never need the headers.
+func TestConformanceProfilePutPreconditions(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		agent := `{"objectType":"Agent","account":{"homePage":"http://www.example.com/agentId/1","name":"Rick James"}}`
+		for _, ver := range []string{"1.0.3", "2.0.0"} {
+			l := newLRS(t, db).with("", "", ver)
+			for _, path := range []string{"/xapi/agents/profile?" + q("agent", agent, "profileId", core.NewID()),
+				"/xapi/activities/profile?" + q("activityId", "http://www.example.com/activityId/hashset", "profileId", core.NewID())} {
+				l.expect(204, l.do("PUT", path, []byte("/ asdf / undefined"), "Content-Type", "application/octet-stream"))
+				l.expect(409, l.do("PUT", path, `{"a":2}`))
+				l.expect(400, l.do("POST", path, `{"a":2}`))
+				if r := l.expect(200, l.do("GET", path, nil)); string(r.body) != "/ asdf / undefined" {
+					t.Errorf("%s %s: %s", ver, path, r.body)
+				}
+			}
+			state := "/xapi/activities/state?" + q("activityId", "http://www.example.com/activityId/hashset", "agent", agent, "stateId", core.NewID())
+			l.expect(204, l.do("PUT", state, `{"a":1}`))
+			l.expect(204, l.do("PUT", state, `{"a":2}`))
+		}
+	})
+}
