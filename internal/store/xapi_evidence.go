@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
+	"sort"
 	"strings"
 	"time"
 
@@ -92,8 +93,16 @@ func (db *DB) XAPIWithdrawEvidence(ctx context.Context, orgID string, statementI
 		for p := range pairs {
 			people[p.p] = append(people[p.p], p.c)
 		}
+		// Lock packs in person id order, as every evidence writer does, so
+		// that two transactions touching the same people cannot deadlock.
+		order := make([]string, 0, len(people))
+		for person := range people {
+			order = append(order, person)
+		}
+		sort.Strings(order)
 		now := time.Now().UTC()
-		for person, comps := range people {
+		for _, person := range order {
+			comps := people[person]
 			pack, err := db.lockPack(ctx, tx, orgID, person)
 			if err != nil {
 				return err
