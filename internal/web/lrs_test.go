@@ -206,6 +206,7 @@ func TestLRSRulesPage(t *testing.T) {
 			{with("activity", ""), "Geef de activiteit als adres"},
 			{with("activity", "not an iri"), "Geef de activiteit als adres"},
 			{with("mode", "both"), "Kies activiteit-id of activiteittype"},
+			{with("activity", "https://baken.invalid/activities/items/"+cobot), "Bakens eigen activiteiten"},
 			{with("verb", "other"), "Kies een werkwoord"},
 			{with("min_score", "150"), "percentage van 0 tot 100"},
 			{with("competence_id", ""), "Kies een competentie"},
