@@ -167,7 +167,9 @@ func TestBeaconJourney(t *testing.T) {
 		apptest.Open(t, henk, s.URL+"/matrix?team="+cnc.ID)
 		cell := `a[href="/matrix/cell?p=` + janID + `&c=` + five.ID + `"]`
 		if apptest.Eval[bool](t, henk, `!!document.querySelector('`+cell+`')`) {
-			apptest.ClickAndLoad(t, henk, cell)
+			// The cell's own page (a click opens the in-place editor instead;
+			// that is the competence journey's part).
+			apptest.Open(t, henk, s.URL+"/matrix/cell?p="+janID+"&c="+five.ID)
 			apptest.Eval[bool](t, henk, `(() => { document.querySelector('input[name=level][value="3"]').checked = true; return true })()`)
 			apptest.ClickAndLoad(t, henk, `form[action="/matrix/cell"] button[type=submit]`)
 		} else {

@@ -206,7 +206,9 @@ func TestOpenLearningJourney(t *testing.T) {
 		if !strings.Contains(apptest.Text(t, henk, cell), "?") {
 			t.Errorf("Jan's pending level is not marked unvalidated: %q", apptest.Text(t, henk, cell))
 		}
-		apptest.ClickAndLoad(t, henk, cell)
+		// The cell's own page (a click opens the in-place editor instead;
+		// that is the competence journey's part).
+		apptest.Open(t, henk, s.URL+"/matrix/cell?p="+janID+"&c="+own.ID)
 		apptest.NoHorizontalScroll(t, henk, "matrix cell")
 		apptest.Eval[bool](t, henk, `(() => { document.querySelector('input[name=level][value="2"]').checked = true; return true })()`)
 		apptest.Screenshot(t, henk, "of-validate")
