@@ -229,18 +229,6 @@ func (db *DB) xapiPrepare(ctx context.Context) error {
 	if _, ok := xapiStmts.Load(xapiStmtKey{db, shapeKeysMerge.texts[db.engine][0]}); ok {
 		return nil
 	}
-	if db.engine == SQLite {
-		// Multi-row inserts inside a transaction keep a statement journal;
-		// in memory it costs nothing, in a temporary file it doubles the
-		// writes. The pragma belongs to the connection (the write pool
-		// keeps its one connection for ever).
-		if _, err := db.write.ExecContext(ctx, `PRAGMA temp_store = MEMORY`); err != nil {
-			return fmt.Errorf("xapi temp_store: %w", err)
-		}
-		if _, err := db.write.ExecContext(ctx, `PRAGMA wal_autocheckpoint = 10000`); err != nil {
-			return fmt.Errorf("xapi temp_store: %w", err)
-		}
-	}
 	for _, sh := range xapiShapes {
 		for _, q := range sh.texts[db.engine] {
 			k := xapiStmtKey{db, q}

@@ -213,8 +213,8 @@ func TestFrameworkImportFromTheBrowser(t *testing.T) {
 }
 
 func TestESCOSampleInOneClick(t *testing.T) {
-	if testing.Short() {
-		t.Skip("imports 5,392 skills")
+	if testing.Short() || raceEnabled {
+		t.Skip("imports 5,392 skills: runs without -short and without -race (.ci/run runs it so)")
 	}
 	storetest.Each(t, func(t *testing.T, db *store.DB) {
 		srv := demoServer(t, db)

@@ -12,6 +12,9 @@ import (
 // The demo's competences name ESCO skills; the sample must hold them, and
 // the occupation a demo role profile can start from.
 func TestSampleImportsWithTheDemoSkills(t *testing.T) {
+	if testing.Short() || raceEnabled {
+		t.Skip("imports 5,392 skills: runs without -short and without -race (.ci/run runs it so)")
+	}
 	storetest.Each(t, func(t *testing.T, db *store.DB) {
 		ctx := context.Background()
 		rep, err := escosample.Import(ctx, db)

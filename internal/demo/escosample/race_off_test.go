@@ -1,0 +1,5 @@
+//go:build !race
+
+package escosample_test
+
+const raceEnabled = false
