@@ -42,7 +42,6 @@ const maxFrameworkUnzipped = 400 << 20
 // gives this path a larger body limit than the rest of the UI.
 const FrameworkImportPath = "/competences/frameworks/import"
 
-
 func (s *Server) registerFrameworkImport() {
 	allowed := func(h http.HandlerFunc) http.HandlerFunc { return s.Allowed(canImportFrameworks, h) }
 	s.mux.HandleFunc("GET /competences/frameworks", s.Authed(s.frameworksPage))
