@@ -40,8 +40,8 @@ func (s *Server) registerCatalogue() {
 	m.HandleFunc("GET /media/{id}", s.Authed(s.serveMedia))
 	m.HandleFunc("GET /sw.js", s.serviceWorker)
 	s.registerPlaces()
-	AddNav(NavEntry{Href: "/learn", LabelKey: "nav.learn"})
-	AddNav(NavEntry{Href: "/places", LabelKey: "nav.places", Show: catalogue.CanManagePlaces})
+	s.AddNav(NavEntry{Href: "/learn", LabelKey: "nav.learn"})
+	s.AddNav(NavEntry{Href: "/places", LabelKey: "nav.places", Show: catalogue.CanManagePlaces})
 }
 
 // indexer is the search index the catalogue keeps in step: the node's

@@ -6,7 +6,6 @@ import (
 	"net/http"
 	"strconv"
 	"strings"
-	"sync"
 	"time"
 
 	"github.com/bakenhq/baken/internal/competence"
@@ -19,8 +18,6 @@ import (
 // role profiles, the skills matrix, a person's profile and review
 // campaigns. Permission rules are competence.CanManageCatalogue,
 // CanRecord and CanView; this file holds what the pages share.
-
-var registerCompetencesOnce sync.Once
 
 func (s *Server) registerCompetences() {
 	m := s.mux
@@ -55,14 +52,12 @@ func (s *Server) registerCompetences() {
 	m.HandleFunc("POST /campaigns/{id}/close", manage(s.closeCampaign))
 	m.HandleFunc("GET /campaigns/{id}/review", s.Authed(s.reviewPage))
 	m.HandleFunc("POST /campaigns/{id}/review", s.Authed(s.saveReview))
-	registerCompetencesOnce.Do(func() {
-		AddNav(NavEntry{Href: "/competences", LabelKey: "nav.competences"})
-		AddNav(NavEntry{Href: "/matrix", LabelKey: "nav.matrix", Show: func(p core.Principal) bool {
-			return p.HasAny(core.RoleTeamLead, core.RoleLearning, core.RoleManagement, core.RoleAssessor)
-		}})
-		AddNav(NavEntry{Href: "/campaigns", LabelKey: "nav.campaigns"})
-		AddPersonSection(PersonSection{Order: 10, Render: s.personSkillsSection})
-	})
+	s.AddNav(NavEntry{Href: "/competences", LabelKey: "nav.competences"})
+	s.AddNav(NavEntry{Href: "/matrix", LabelKey: "nav.matrix", Show: func(p core.Principal) bool {
+		return p.HasAny(core.RoleTeamLead, core.RoleLearning, core.RoleManagement, core.RoleAssessor)
+	}})
+	s.AddNav(NavEntry{Href: "/campaigns", LabelKey: "nav.campaigns"})
+	s.AddPersonSection(PersonSection{Order: 10, Render: s.personSkillsSection})
 }
 
 // compPage is what every competence page shares.

@@ -35,8 +35,8 @@ func (s *Server) registerLearning() {
 	m.HandleFunc("POST /teams/{id}/plan", s.Authed(s.assignPlan))
 	m.HandleFunc("POST /teams/{id}/assign", s.Authed(s.assignOne))
 	s.registerPaths()
-	AddNav(NavEntry{Href: "/learning", LabelKey: "nav.learning"})
-	AddHomeSection(HomeSection{Order: 20, Render: s.homeRecommendations})
+	s.AddNav(NavEntry{Href: "/learning", LabelKey: "nav.learning"})
+	s.AddHomeSection(HomeSection{Order: 20, Render: s.homeRecommendations})
 }
 
 type myLearningView struct {

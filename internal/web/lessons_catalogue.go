@@ -20,14 +20,12 @@ import (
 // PlaceSection is a block on a place page below its instructions.
 type PlaceSection func(r *http.Request, p *catalogue.Place) template.HTML
 
-var placeSections []PlaceSection
-
 // AddPlaceSection adds a block to every place page; call it before serving.
-func AddPlaceSection(ps PlaceSection) { placeSections = append(placeSections, ps) }
+func (s *Server) AddPlaceSection(ps PlaceSection) { s.placeSections = append(s.placeSections, ps) }
 
 func (s *Server) placeSectionsFor(r *http.Request, p *catalogue.Place) []template.HTML {
 	var out []template.HTML
-	for _, ps := range placeSections {
+	for _, ps := range s.placeSections {
 		if h := ps(r, p); h != "" {
 			out = append(out, h)
 		}
@@ -37,6 +35,7 @@ func (s *Server) placeSectionsFor(r *http.Request, p *catalogue.Place) []templat
 
 func (s *Server) registerLessonCatalogue() {
 	s.mux.HandleFunc("POST /lessons/{id}/instruction", s.Allowed(catalogue.CanAuthor, s.lessonToInstruction))
+	s.AddPlaceSection(placeLessons)
 }
 
 func init() {
@@ -47,7 +46,6 @@ func init() {
 		}
 		return project.Place{PlaceID: p.ID, SiteID: p.SiteID}, true
 	}
-	AddPlaceSection(placeLessons)
 	lessonActions = append(lessonActions, instructionButton)
 }
 

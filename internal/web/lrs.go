@@ -36,10 +36,8 @@ func (s *Server) registerLRS() {
 	m.HandleFunc("GET /record", s.Authed(s.ownRecord))
 	m.HandleFunc("GET /people/{id}/record", s.Authed(s.recordPage))
 	m.HandleFunc("GET /people/{id}/record.json", s.Authed(s.recordJSON))
-	registerLRSOnce.Do(func() {
-		AddNav(NavEntry{Href: "/lrs", LabelKey: "lrs.nav", Show: core.Principal.CanManageLRS})
-		AddPersonSection(PersonSection{Order: 30, Render: recordSection})
-	})
+	s.AddNav(NavEntry{Href: "/lrs", LabelKey: "lrs.nav", Show: core.Principal.CanManageLRS})
+	s.AddPersonSection(PersonSection{Order: 30, Render: recordSection})
 }
 
 // lrsTabs is what both LRS pages share: the two tabs.

@@ -6,7 +6,6 @@ import (
 	"net/http"
 	"strconv"
 	"strings"
-	"sync"
 	"time"
 
 	"github.com/bakenhq/baken/internal/competence"
@@ -19,8 +18,6 @@ import (
 // A person's learning record: every statement of the organisation's LRS
 // about them (from Baken itself and from outside sources), in plain words,
 // and as xAPI JSON to take along.
-
-var registerLRSOnce sync.Once
 
 // recordPageSize is how many statements one page of the record shows.
 const recordPageSize = 25

@@ -3,7 +3,6 @@ package web
 import (
 	"html/template"
 	"net/http"
-	"sync"
 	"time"
 
 	"github.com/bakenhq/baken/internal/core"
@@ -18,30 +17,23 @@ func (s *Server) registerNotifications() {
 	s.mux.HandleFunc("GET /notifications", s.Authed(s.notificationsPage))
 	s.mux.HandleFunc("POST /notifications/read", s.Authed(s.readNotifications))
 	s.mux.HandleFunc("GET /notifications/{id}", s.Authed(s.openNotification))
-	// Package-level registries: once, however many servers a test starts.
-	registerProjectsOnce.Do(func() {
-		AddNav(NavEntry{Href: "/projects", LabelKey: "nav.projects"})
-		AddNav(NavEntry{Href: "/lessons", LabelKey: "nav.lessons"})
-		AddHeaderTool(bellTool)
-		AddHomeSection(HomeSection{Order: 40, Render: projectsHomeSection})
-	})
+	s.AddNav(NavEntry{Href: "/projects", LabelKey: "nav.projects"})
+	s.AddNav(NavEntry{Href: "/lessons", LabelKey: "nav.lessons"})
+	s.AddHeaderTool(bellTool)
+	s.AddHomeSection(HomeSection{Order: 40, Render: projectsHomeSection})
 }
-
-var registerProjectsOnce sync.Once
 
 // HeaderTool renders an item of the header's tools for a signed-in
 // person (the notification bell); "" for nothing.
 type HeaderTool func(r *http.Request) template.HTML
 
-var headerTools []HeaderTool
-
 // AddHeaderTool adds an item to the header of every page; call it before
 // serving.
-func AddHeaderTool(t HeaderTool) { headerTools = append(headerTools, t) }
+func (s *Server) AddHeaderTool(t HeaderTool) { s.headerToolList = append(s.headerToolList, t) }
 
 func (s *Server) headerTools(r *http.Request) []template.HTML {
 	var out []template.HTML
-	for _, t := range headerTools {
+	for _, t := range s.headerToolList {
 		if h := t(r); h != "" {
 			out = append(out, h)
 		}

@@ -28,12 +28,10 @@ type homeView struct {
 	Sections   []template.HTML
 }
 
-var homeSections []HomeSection
-
 // AddHomeSection registers a home-page block; call it before serving.
-func AddHomeSection(h HomeSection) {
-	homeSections = append(homeSections, h)
-	sort.SliceStable(homeSections, func(i, j int) bool { return homeSections[i].Order < homeSections[j].Order })
+func (s *Server) AddHomeSection(h HomeSection) {
+	s.homeSections = append(s.homeSections, h)
+	sort.SliceStable(s.homeSections, func(i, j int) bool { return s.homeSections[i].Order < s.homeSections[j].Order })
 }
 
 func (s *Server) home(w http.ResponseWriter, r *http.Request) {
@@ -51,7 +49,7 @@ func (s *Server) home(w http.ResponseWriter, r *http.Request) {
 		teams, _ := s.db.Teams(ctx, st.Org.ID, "")
 		v.Counts.Sites, v.Counts.Teams = len(sites), len(teams)
 	}
-	for _, h := range homeSections {
+	for _, h := range s.homeSections {
 		if html := h.Render(r); html != "" {
 			v.Sections = append(v.Sections, html)
 		}
@@ -129,12 +127,11 @@ type PersonSection struct {
 	Render func(r *http.Request, p *tenancy.Person) template.HTML
 }
 
-var personSections []PersonSection
-
-// AddPersonSection registers a block for person pages.
-func AddPersonSection(ps PersonSection) {
-	personSections = append(personSections, ps)
-	sort.SliceStable(personSections, func(i, j int) bool { return personSections[i].Order < personSections[j].Order })
+// AddPersonSection registers a block for person pages; call it before
+// serving.
+func (s *Server) AddPersonSection(ps PersonSection) {
+	s.personSections = append(s.personSections, ps)
+	sort.SliceStable(s.personSections, func(i, j int) bool { return s.personSections[i].Order < s.personSections[j].Order })
 }
 
 type personView struct {
@@ -162,7 +159,7 @@ func (s *Server) personPage(w http.ResponseWriter, r *http.Request) {
 	if p.TeamID != "" {
 		v.Team, _ = s.db.Team(r.Context(), st.Org.ID, p.TeamID)
 	}
-	for _, h := range personSections {
+	for _, h := range s.personSections {
 		if html := h.Render(r, p); html != "" {
 			v.Sections = append(v.Sections, html)
 		}

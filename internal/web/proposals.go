@@ -22,7 +22,7 @@ func (s *Server) registerProposals() {
 	s.mux.HandleFunc("POST /proposals", s.Allowed(core.Principal.CanProposeCourses, s.createProposal))
 	s.mux.HandleFunc("GET /proposals/{id}", s.Allowed(canSeeProposals, s.proposalPage))
 	s.mux.HandleFunc("POST /proposals/{id}/act", s.Allowed(canSeeProposals, s.actOnProposal))
-	AddNav(NavEntry{Href: "/proposals", LabelKey: "nav.proposals", Show: canSeeProposals})
+	s.AddNav(NavEntry{Href: "/proposals", LabelKey: "nav.proposals", Show: canSeeProposals})
 }
 
 type proposalsView struct {

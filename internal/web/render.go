@@ -5,7 +5,6 @@ import (
 	"errors"
 	"html/template"
 	"net/http"
-	"sync"
 
 	"github.com/bakenhq/baken/internal/core"
 	"github.com/bakenhq/baken/internal/i18n"
@@ -85,9 +84,9 @@ type NavEntry struct {
 	Show           func(core.Principal) bool
 }
 
-var navMu sync.Mutex
-
-var navEntries = []NavEntry{
+// defaultNav is the navigation every server starts with; areas add theirs
+// with AddNav.
+var defaultNav = []NavEntry{
 	{Href: "/", LabelKey: "nav.home"},
 	{Href: "/people", LabelKey: "nav.people"},
 	{Href: "/admin", LabelKey: "nav.admin", Show: func(p core.Principal) bool { return p.CanManagePeople() || p.CanManageOrganisation() }},
@@ -96,23 +95,19 @@ var navEntries = []NavEntry{
 
 // AddNav adds an entry to the main navigation, before the administration
 // entries. Call it before serving.
-func AddNav(e NavEntry) {
-	navMu.Lock()
-	defer navMu.Unlock()
-	for _, x := range navEntries {
+func (s *Server) AddNav(e NavEntry) {
+	for _, x := range s.navEntries {
 		if x.Href == e.Href {
-			return // registered by an earlier server in this process
+			return
 		}
 	}
-	tail := append([]NavEntry{}, navEntries[len(navEntries)-2:]...)
-	navEntries = append(append(navEntries[:len(navEntries)-2:len(navEntries)-2], e), tail...)
+	tail := append([]NavEntry{}, s.navEntries[len(s.navEntries)-2:]...)
+	s.navEntries = append(append(s.navEntries[:len(s.navEntries)-2:len(s.navEntries)-2], e), tail...)
 }
 
 func (s *Server) nav(r *http.Request, st *Request) []NavItem {
-	navMu.Lock()
-	defer navMu.Unlock()
 	var out []NavItem
-	for _, e := range navEntries {
+	for _, e := range s.navEntries {
 		if e.Show != nil && !e.Show(*st.Principal) {
 			continue
 		}

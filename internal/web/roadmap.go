@@ -48,11 +48,11 @@ func (s *Server) registerRoadmap() {
 	m.HandleFunc("POST /teams/{id}/plans", s.Authed(s.addPlan))
 	m.HandleFunc("POST /plans/{id}/done", s.Authed(s.planDone))
 	m.HandleFunc("POST /plans/{id}/delete", s.Authed(s.deletePlan))
-	AddNav(NavEntry{Href: "/beacon", LabelKey: "nav.beacon"})
-	AddNav(NavEntry{Href: "/gaps", LabelKey: "nav.gaps", Show: roadmap.CanViewDashboard})
-	AddNav(NavEntry{Href: "/roadmap/manage", LabelKey: "nav.roadmap", Show: roadmap.CanEdit})
-	AddHomeSection(HomeSection{Order: 10, Render: s.beaconHomeSection})
-	AddPersonSection(PersonSection{Order: 30, Render: s.planPersonSection})
+	s.AddNav(NavEntry{Href: "/beacon", LabelKey: "nav.beacon"})
+	s.AddNav(NavEntry{Href: "/gaps", LabelKey: "nav.gaps", Show: roadmap.CanViewDashboard})
+	s.AddNav(NavEntry{Href: "/roadmap/manage", LabelKey: "nav.roadmap", Show: roadmap.CanEdit})
+	s.AddHomeSection(HomeSection{Order: 10, Render: s.beaconHomeSection})
+	s.AddPersonSection(PersonSection{Order: 30, Render: s.planPersonSection})
 }
 
 func (s *Server) gapModel(r *http.Request, drafts bool) (*gap.Model, error) {

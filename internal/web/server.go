@@ -47,10 +47,17 @@ type Server struct {
 	opt      Options
 	pages    map[string]*template.Template
 	partials *template.Template // every partial, for Partial
-	assets   map[string]asset   // by path under /static/
-	mux      *http.ServeMux
-	started  time.Time
-	recs     recCache
+
+	// What the areas add to shared pages, in registration order.
+	navEntries     []NavEntry
+	homeSections   []HomeSection
+	personSections []PersonSection
+	placeSections  []PlaceSection
+	headerToolList []HeaderTool
+	assets         map[string]asset // by path under /static/
+	mux            *http.ServeMux
+	started        time.Time
+	recs           recCache
 }
 
 type asset struct {
@@ -62,7 +69,8 @@ type asset struct {
 // New parses templates and prepares routes. Other areas add their pages
 // with Handle before the server starts.
 func New(opt Options) (*Server, error) {
-	s := &Server{db: opt.DB, log: opt.Logger, opt: opt, mux: http.NewServeMux(), started: time.Now()}
+	s := &Server{db: opt.DB, log: opt.Logger, opt: opt, mux: http.NewServeMux(), started: time.Now(),
+		navEntries: append([]NavEntry(nil), defaultNav...)}
 	if s.log == nil {
 		s.log = slog.Default()
 	}
