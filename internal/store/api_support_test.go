@@ -3,6 +3,7 @@ package store_test
 import (
 	"context"
 	"errors"
+	"reflect"
 	"testing"
 	"time"
 
@@ -163,6 +164,50 @@ func TestDeactivatePerson(t *testing.T) {
 		}
 		if _, err := db.APITokenByHash(ctx, "h1"); !errors.Is(err, core.ErrNotFound) {
 			t.Fatalf("token survives deactivation: %v", err)
+		}
+	})
+}
+
+// SessionContext must give what SessionByHash, Person and Organisation
+// give one by one.
+func TestSessionContextMatchesItsParts(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		ctx := context.Background()
+		org := &tenancy.Organisation{Kind: tenancy.Company, Name: "A", Slug: "org-a", DefaultLang: "nl"}
+		if err := db.CreateOrganisation(ctx, org); err != nil {
+			t.Fatal(err)
+		}
+		site := &tenancy.Site{Name: "Hengelo"}
+		if err := db.CreateSite(ctx, org.ID, site); err != nil {
+			t.Fatal(err)
+		}
+		team := &tenancy.Team{Name: "Lassen", SiteID: site.ID}
+		if err := db.CreateTeam(ctx, org.ID, team); err != nil {
+			t.Fatal(err)
+		}
+		p := &tenancy.Person{Name: "Jan", Email: "jan@a.example", TeamID: team.ID, SiteID: site.ID, Roles: []core.Role{core.RoleTeamLead}}
+		if err := db.CreatePerson(ctx, org.ID, p); err != nil {
+			t.Fatal(err)
+		}
+		now := time.Now()
+		if err := db.CreateSession(ctx, &store.Session{TokenHash: "s1", PersonID: p.ID, OrgID: org.ID, CSRF: "c", CreatedAt: now, ExpiresAt: now.Add(time.Hour), LastSeenAt: now}); err != nil {
+			t.Fatal(err)
+		}
+		sess, person, o, err := db.SessionContext(ctx, "s1", now)
+		if err != nil {
+			t.Fatal(err)
+		}
+		wantSess, _ := db.SessionByHash(ctx, "s1", now)
+		wantPerson, _ := db.Person(ctx, org.ID, p.ID)
+		wantOrg, _ := db.Organisation(ctx, org.ID)
+		if !reflect.DeepEqual(sess, wantSess) || !reflect.DeepEqual(person, wantPerson) || !reflect.DeepEqual(o, wantOrg) {
+			t.Fatalf("SessionContext:\n%+v\n%+v\n%+v\nwant\n%+v\n%+v\n%+v", sess, person, o, wantSess, wantPerson, wantOrg)
+		}
+		if _, _, _, err := db.SessionContext(ctx, "s1", now.Add(2*time.Hour)); !errors.Is(err, core.ErrNotFound) {
+			t.Fatalf("expired session: %v", err)
+		}
+		if _, _, _, err := db.SessionContext(ctx, "nosuch", now); !errors.Is(err, core.ErrNotFound) {
+			t.Fatalf("unknown session: %v", err)
 		}
 	})
 }

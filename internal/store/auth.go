@@ -199,3 +199,36 @@ func (db *DB) RevokeAPIToken(ctx context.Context, orgID, personID, id string) er
 	}
 	return mustAffect(res)
 }
+
+// SessionContext returns a live session with its person (roles included)
+// and organisation: what every signed-in request needs, in two round
+// trips instead of four. Errors: ENotFound (no such live session, or its
+// person is gone).
+func (db *DB) SessionContext(ctx context.Context, hash string, now time.Time) (*Session, *tenancy.Person, *tenancy.Organisation, error) {
+	var s Session
+	var o tenancy.Organisation
+	var p tenancy.Person
+	err := db.read.QueryRowContext(ctx, `SELECT se.token_hash, se.person_id, se.org_id, se.csrf, se.created_at, se.expires_at, se.last_seen_at, se.ip, se.user_agent,
+	o.id, o.kind, o.name, o.slug, o.default_lang, o.created_at,
+	p.id, p.org_id, p.name, COALESCE(p.email, ''), COALESCE(p.employee_number, ''), p.job_title,
+	COALESCE(p.team_id, ''), COALESCE(p.site_id, ''), p.start_date, p.language, p.active, p.left_on, p.platform_admin,
+	p.created_at, p.updated_at, COALESCE(t.name, ''), COALESCE(si.name, ''), p.password_hash <> '', p.pin_hash <> ''
+	FROM sessions se
+	JOIN organisations o ON o.id = se.org_id
+	JOIN people p ON p.org_id = se.org_id AND p.id = se.person_id
+	LEFT JOIN teams t ON t.id = p.team_id AND t.org_id = p.org_id
+	LEFT JOIN sites si ON si.id = p.site_id AND si.org_id = p.org_id
+	WHERE se.token_hash = $1 AND se.expires_at > $2`, hash, T(now)).Scan(
+		&s.TokenHash, &s.PersonID, &s.OrgID, &s.CSRF, Time{&s.CreatedAt}, Time{&s.ExpiresAt}, Time{&s.LastSeenAt}, &s.IP, &s.UserAgent,
+		&o.ID, &o.Kind, &o.Name, &o.Slug, &o.DefaultLang, Time{&o.CreatedAt},
+		&p.ID, &p.OrgID, &p.Name, &p.Email, &p.EmployeeNumber, &p.JobTitle, &p.TeamID, &p.SiteID,
+		Time{&p.StartDate}, &p.Language, &p.Active, Time{&p.LeftOn}, &p.PlatformAdmin,
+		Time{&p.CreatedAt}, Time{&p.UpdatedAt}, &p.TeamName, &p.SiteName, &p.HasPassword, &p.HasPIN)
+	if err != nil {
+		return nil, nil, nil, db.Err(err)
+	}
+	if p.Roles, err = db.roles(ctx, p.OrgID, p.ID); err != nil {
+		return nil, nil, nil, err
+	}
+	return &s, &p, &o, nil
+}

@@ -132,7 +132,7 @@ func (s *Server) csrfOK(r *http.Request, st *Request) bool {
 func (s *Server) loadSession(ctx context.Context, w http.ResponseWriter, r *http.Request, st *Request, token string) {
 	hash := auth.TokenHash(token)
 	now := time.Now().UTC()
-	sess, err := s.db.SessionByHash(ctx, hash, now)
+	sess, p, org, err := s.db.SessionContext(ctx, hash, now)
 	if err != nil {
 		if !errors.Is(err, core.ErrNotFound) {
 			s.log.Error("load session", "err", err)
@@ -140,15 +140,9 @@ func (s *Server) loadSession(ctx context.Context, w http.ResponseWriter, r *http
 		s.setCookie(w, r, sessionCookie, "", -1)
 		return
 	}
-	p, err := s.db.Person(ctx, sess.OrgID, sess.PersonID)
-	if err != nil || !p.Active {
+	if !p.Active {
 		_ = s.db.DeleteSession(ctx, hash)
 		s.setCookie(w, r, sessionCookie, "", -1)
-		return
-	}
-	org, err := s.db.Organisation(ctx, sess.OrgID)
-	if err != nil {
-		s.log.Error("load organisation", "err", err)
 		return
 	}
 	// Touch at most every ten minutes: a write per page view would make
