@@ -121,7 +121,7 @@ func (a *App) routes() http.Handler {
 	for _, m := range mounts {
 		mux.Handle(m.pattern, http.MaxBytesHandler(m.make(a), m.maxBody))
 	}
-	mux.Handle("/", http.MaxBytesHandler(a.Web.Handler(), 25<<20))
+	mux.Handle("/", http.MaxBytesHandler(gzipHandler(a.Web.Handler()), 25<<20))
 	// The official ESCO files are larger than anything else people upload.
 	mux.Handle("POST "+web.FrameworkImportPath, http.MaxBytesHandler(a.Web.Handler(), web.MaxFrameworkUpload))
 	return a.observe(mux)
