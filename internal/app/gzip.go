@@ -10,9 +10,9 @@ import (
 
 // Pages go out gzipped to browsers that take it: shop-floor Wi-Fi is
 // weak, and a team or organisation matrix is megabytes of repetitive
-// HTML (the 500 × 300 organisation matrix: 3.4 MB, about 150 KB
-// gzipped). Only text types with a 200 are compressed; media, ranges and
-// anything already encoded go out as they are.
+// HTML (the 500 × 300 organisation matrix: 3.4 MB; the demo's matrix page
+// goes from 9.8 KB to 3.7 KB). Only text types with a 200 are compressed;
+// media, ranges and anything already encoded go out as they are.
 
 // minGzip is the smallest body worth compressing.
 const minGzip = 1024
