@@ -34,6 +34,9 @@ func sharedData(tb testing.TB) string {
 		}
 		dir = parent
 	}
+	if env := os.Getenv("BAKEN_SHARED_DATA"); env != "" {
+		return filepath.Join(env, "esco")
+	}
 	// ../shared/data beside the repository; a git worktree sits one level
 	// deeper (/work/wt/NAME), so the ancestors are tried too.
 	first := filepath.Join(dir, "..", "shared", "data", "esco")

@@ -403,12 +403,6 @@ func (s *Server) runFrameworkImport(orgID, jobID, dir string, up frameworkUpload
 			return
 		}
 		report = append(report, rep.String())
-		if ix := s.opt.Search; ix != nil {
-			live.set("indexing", 0, 0)
-			if err := reindex.ESCO(ctx, s.db, ix); err != nil {
-				s.log.Error("framework import: search index", "err", err)
-			}
-		}
 	}
 	if up.digcomp != "" {
 		live.set("digcomp", 0, 0)
@@ -420,6 +414,16 @@ func (s *Server) runFrameworkImport(orgID, jobID, dir string, up frameworkUpload
 		report = append(report, fmt.Sprintf("DigComp %s: %d items, %d proficiency levels", set.Version, len(set.Items), len(set.Levels)))
 	}
 	finish(false, strings.Join(report, "\n"))
+	// The skills are imported; making them searchable is this node's own
+	// business (other nodes follow the index in the database) and takes
+	// a while for the whole of ESCO, so it is not part of the job.
+	if ix := s.opt.Search; ix != nil && up.escoEN != "" {
+		ictx, icancel := context.WithTimeout(context.Background(), 30*time.Minute)
+		defer icancel()
+		if err := reindex.ESCO(ictx, s.db, ix); err != nil {
+			s.log.Error("framework import: search index", "err", err)
+		}
+	}
 }
 
 type frameworkJobView struct {
@@ -457,7 +461,7 @@ func (s *Server) frameworkJobPage(w http.ResponseWriter, r *http.Request) {
 		job.UpdatedAt = time.Now()
 	}
 	v := frameworkJobView{compPage: s.compPage(r, "fwimport.job_title"), Job: job, Interrupted: job.Interrupted(time.Now()),
-		Stages: []string{esco.StageReading, esco.StageWriting, "indexing", "digcomp"}}
+		Stages: []string{esco.StageReading, esco.StageWriting, "digcomp"}}
 	v.ESCO = true
 	if job.Total > 0 {
 		v.Percent = job.Done * 100 / job.Total
