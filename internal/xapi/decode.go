@@ -123,22 +123,34 @@ func (p *jsonParser) object() (any, error) {
 			return nil, err
 		}
 		m[k] = v
-		p.skipSpace()
-		if p.pos >= len(p.data) {
-			return nil, p.syntax("unexpected end of input")
+		done, err := p.afterElement('}')
+		if err != nil {
+			return nil, err
 		}
-		switch p.data[p.pos] {
-		case ',':
-			p.pos++
-			p.skipSpace()
-		case '}':
-			p.pos++
-			p.depth--
+		if done {
 			return m, nil
-		default:
-			return nil, p.syntax("expected ',' or '}'")
 		}
 	}
+}
+
+// afterElement reads what follows a member or an element: a comma, or the
+// closing bracket, which ends the container (done).
+func (p *jsonParser) afterElement(closing byte) (done bool, err error) {
+	p.skipSpace()
+	if p.pos >= len(p.data) {
+		return false, p.syntax("unexpected end of input")
+	}
+	switch p.data[p.pos] {
+	case ',':
+		p.pos++
+		p.skipSpace()
+		return false, nil
+	case closing:
+		p.pos++
+		p.depth--
+		return true, nil
+	}
+	return false, p.syntax("expected ',' or '" + string(closing) + "'")
 }
 
 func (p *jsonParser) array() (any, error) {
@@ -157,20 +169,12 @@ func (p *jsonParser) array() (any, error) {
 			return nil, err
 		}
 		a = append(a, v)
-		p.skipSpace()
-		if p.pos >= len(p.data) {
-			return nil, p.syntax("unexpected end of input")
+		done, err := p.afterElement(']')
+		if err != nil {
+			return nil, err
 		}
-		switch p.data[p.pos] {
-		case ',':
-			p.pos++
-			p.skipSpace()
-		case ']':
-			p.pos++
-			p.depth--
+		if done {
 			return a, nil
-		default:
-			return nil, p.syntax("expected ',' or ']'")
 		}
 	}
 }
