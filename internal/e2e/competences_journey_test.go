@@ -98,6 +98,14 @@ func TestCompetenceJourney(t *testing.T) {
 		time.Sleep(500 * time.Millisecond)
 	}
 	apptest.Screenshot(t, hr, "esco-imported")
+	// The import's pages on a phone: the report wraps, nothing scrolls sideways.
+	jobURL := apptest.Eval[string](t, hr, `location.href`)
+	small := apptest.NewTab(t, hr, phoneWidth, phoneHeight)
+	signIn(small, coordinator, demo.Password)
+	for _, u := range []string{jobURL, s.URL + "/competences/frameworks"} {
+		apptest.Open(t, small, u)
+		apptest.NoHorizontalScroll(t, small, u)
+	}
 
 	// L&D: role profile from the ESCO occupation.
 	apptest.Open(t, hr, s.URL+"/roles/occupation?q=CNC")
